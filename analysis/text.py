@@ -1,0 +1,137 @@
+"""Text layer: sentences and word tokens with character offsets, stop words, stemming.
+
+* Sentences come from NLTK's Punkt (Kiss & Strunk 2006) with its default English
+  heuristics and the abbreviation list written in ``resources/abbreviations.txt``,
+  so no model is downloaded. Punkt runs within each paragraph; a sentence never
+  crosses a paragraph break, and the headline is always a sentence of its own.
+* Word tokens come from one regular expression through NLTK's ``RegexpTokenizer``
+  (initialisms such as "U.S." keep their periods; numbers keep their separators;
+  clitics "'s" and "n't" split off as in the Penn Treebank; other punctuation is
+  one token per character).
+* Stop words are the written list in ``resources/stopwords_en.txt`` (NLTK's English
+  list written out), or NLTK's installed copy when asked and present.
+
+Offsets always point into :func:`analysis.corpus.document_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator, Literal
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from analysis.paths import RESOURCES
+
+TOKEN_PATTERN = r"""(?x)
+    (?:[^\W\d_]\.){2,}                # initialisms with periods: U.S.  U.K.  a.m.
+  | \d+(?:[.,:/]\d+)*                 # numbers: 3,000  8.5  10:30  2/3
+  | \w+(?:[-‐]\w+)*                   # words and hyphenated compounds: Russia-Ukraine
+  | ['’][^\W\d_]+                     # clitics: 's 're 've 'll 'd 'm ('t: see token_spans)
+  | \S                                # any other character: punctuation, symbols
+"""
+# NLTK's RegexpTokenizer runs this same pattern, but wraps every match in a ReDoS
+# timeout guard that triples the cost on a large corpus; the pattern is linear, so the
+# suite compiles it with the standard library instead.
+_TOKEN = re.compile(TOKEN_PATTERN)
+_NT_CLITIC = re.compile(r"(?<=[^\W\d_])n['’]t\b")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
+
+
+def _read_list(name: str) -> list[str]:
+    lines = (RESOURCES / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> frozenset[str]:
+    """Punkt abbreviation types (lower case, no final period) from ``resources/abbreviations.txt``."""
+    return frozenset(_read_list("abbreviations.txt"))
+
+
+@lru_cache(maxsize=1)
+def sentence_tokenizer() -> PunktSentenceTokenizer:
+    """NLTK Punkt with the written abbreviation list and no trained model (offline, deterministic)."""
+    params = PunktParameters()
+    params.abbrev_types = set(abbreviations())
+    return PunktSentenceTokenizer(params)
+
+
+def paragraph_spans(text: str, *, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: runs of lines separated by one or more blank lines."""
+    return [(m.start() + offset, m.end() + offset) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+
+
+def sentence_spans(text: str, *, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each Punkt sentence of one paragraph, shifted by ``offset``."""
+    return [(start + offset, end + offset) for start, end in sentence_tokenizer().span_tokenize(text)]
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word token in ``text`` (see :data:`TOKEN_PATTERN`).
+
+    "don't" splits as "do" + "n't" (Penn Treebank): the pattern yields "don" + "'t",
+    and the rare contractions are mended afterwards, which keeps the hot loop simple.
+    """
+    spans = [match.span() for match in _TOKEN.finditer(text)]
+    contractions = [match.start() for match in _NT_CLITIC.finditer(text)]
+    if not contractions:
+        return spans
+    at = set(contractions)
+    mended: list[tuple[int, int]] = []
+    for start, end in spans:
+        if end - 1 in at and end - start > 1:          # "don" → "do" | "n't"
+            mended.append((start, end - 1))
+        elif start - 1 in at and text[start] in "'’":   # "'t" → "n't"
+            mended.append((start - 1, end))
+        else:
+            mended.append((start, end))
+    return mended
+
+
+def normalize(token: str) -> str:
+    """Lower case with typographic apostrophes folded to ASCII ("Russia’s" → "russia's")."""
+    return token.lower().replace("’", "'")
+
+
+def is_word(token: str) -> bool:
+    """A token that holds at least one letter (not punctuation or a bare number)."""
+    return _HAS_LETTER.search(token) is not None
+
+
+StopwordSource = Literal["written", "nltk", "auto"]
+
+
+@lru_cache(maxsize=4)
+def stopwords(source: StopwordSource = "written") -> tuple[frozenset[str], str]:
+    """The English stop words and the name of the resource they came from.
+
+    ``"written"`` uses the list in this repository; ``"nltk"`` NLTK's installed
+    ``stopwords`` corpus (an error if it is not installed: it is never downloaded);
+    ``"auto"`` the NLTK copy when present, else the written list.
+    """
+    if source in ("nltk", "auto"):
+        try:
+            from nltk.corpus import stopwords as nltk_stopwords
+
+            words = frozenset(nltk_stopwords.words("english"))
+            return words | {"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"}, "nltk:corpora/stopwords/english"
+        except LookupError:
+            if source == "nltk":
+                raise LookupError("NLTK's stopwords corpus is not installed; use source='written' "
+                                  "(the suite never downloads data)") from None
+    return frozenset(_read_list("stopwords_en.txt")), "analysis/resources/stopwords_en.txt"
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> SnowballStemmer:
+    return SnowballStemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball (Porter2) stem of a lower-case word, memoised (news vocabularies repeat)."""
+    return _stemmer().stem(word)
