@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Literal, NamedTuple, Sequence
 
 import numpy as np
 
@@ -174,42 +174,44 @@ def target_features(
     ``others`` are offsets of other targets in the same sentence (their words
     are masked as ``<other>`` and they bound the target's own region).
     """
-    tokens = tokenize(sentence)
+    info = _sentence_info(sentence)
+    tokens, norms = info.tokens, info.norms
     if not tokens:
         return ["bias"], {}
-    norms = [_norm(t) for t, _, _ in tokens]
     n = len(tokens)
     tgt = _span_tokens(tokens, start, end)
     t0, t1 = tgt[0], tgt[-1]
-    other_pos: list[int] = []
-    is_other = [False] * n
+    other_pos: list[float] = []
+    words = list(norms)
     for os_, oe in others:
         if os_ < end and oe > start:  # overlapping: not another target
             continue
         oidx = _span_tokens(tokens, os_, oe)
         for i in oidx:
             if not (t0 <= i <= t1):
-                is_other[i] = True
+                words[i] = "<other>"
         if oidx:
             other_pos.append((oidx[0] + oidx[-1]) / 2)
-    words = ["<t>" if t0 <= i <= t1 else ("<other>" if is_other[i] else norms[i]) for i in range(n)]
-    val = _lex_valences(norms)
+    for i in range(t0, t1 + 1):
+        words[i] = "<t>"
+    val = list(info.valences)
     for i in range(t0, t1 + 1):
         val[i] = 0.0  # the target's own name is not a statement about it
 
     # clause bounds
+    bound = info.boundary
     c0 = t0
-    while c0 > 0 and not (norms[c0 - 1] in _CLAUSE_PUNCT or norms[c0 - 1] in _CLAUSE_WORDS):
+    while c0 > 0 and not bound[c0 - 1]:
         c0 -= 1
     c1 = t1
-    while c1 < n - 1 and not (norms[c1 + 1] in _CLAUSE_PUNCT or norms[c1 + 1] in _CLAUSE_WORDS):
+    while c1 < n - 1 and not bound[c1 + 1]:
         c1 += 1
     # own region: tokens nearer to this target than to any other target
     centre = (t0 + t1) / 2
-
-    def own(i: int) -> bool:
-        d = abs(i - centre)
-        return all(d <= abs(i - p) for p in other_pos)
+    if other_pos:
+        mine_flags = [all(abs(i - centre) <= abs(i - p) for p in other_pos) for i in range(n)]
+    else:
+        mine_flags = [True] * n
 
     feats = ["bias"]
     num: dict[str, float] = {}
@@ -223,7 +225,7 @@ def target_features(
         d = t0 - i if i < t0 else i - t1
         v = val[i]
         in_clause = c0 <= i <= c1
-        mine = own(i)
+        mine = mine_flags[i]
         if settings.sentence_words:
             feats.append("s:" + w)
         if mine:
@@ -292,12 +294,30 @@ def target_features(
         bi = norms.index("but")
         feats.append("but:after" if bi < t0 else "but:before")
     feats.append("n_others:" + str(min(len(other_pos), 3)))
-    comp = fast_analyzer().scores(sentence).compound
+    comp = info.compound
     num["compound"] = comp
     num["compound_pos"] = max(comp, 0.0)
     num["compound_neg"] = min(comp, 0.0)
     num["rel_pos"] = t0 / max(n - 1, 1)
     return feats, num
+
+
+class _SentenceInfo(NamedTuple):
+    tokens: list[tuple[str, int, int]]
+    norms: list[str]
+    valences: list[float]
+    boundary: list[bool]
+    compound: float
+
+
+@lru_cache(maxsize=4096)
+def _sentence_info(sentence: str) -> _SentenceInfo:
+    """Per-sentence work shared by all its targets (cached)."""
+    tokens = tokenize(sentence)
+    norms = [_norm(t) for t, _, _ in tokens]
+    boundary = [w in _CLAUSE_PUNCT or w in _CLAUSE_WORDS for w in norms]
+    return _SentenceInfo(tokens, norms, _lex_valences(norms), boundary,
+                         fast_analyzer().scores(sentence).compound)
 
 
 @dataclass
@@ -314,15 +334,18 @@ class TargetModel:
     settings: Settings = field(default_factory=Settings)
     meta: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._num_names = sorted(k for k in self.index if k.startswith("#"))
+        self._num_w = (self.weights[[self.index[k] for k in self._num_names]]
+                       if self._num_names else np.zeros((0, 3)))
+
     def logits(self, feats: list[str], num: dict[str, float]) -> np.ndarray:
         """Class scores (log-odds up to a constant) of one feature set."""
-        idx = self.index
-        rows = [idx[f] for f in feats if f in idx]
-        z = self.bias + self.weights[rows].sum(axis=0) if rows else self.bias.copy()
-        for k, v in num.items():
-            j = idx.get("#" + k)
-            if j is not None:
-                z = z + v * self.weights[j]
+        get = self.index.get
+        rows = [j for j in map(get, feats) if j is not None]
+        z = self.bias + self.weights[rows].sum(axis=0)
+        if self._num_names:
+            z = z + np.array([num.get(k[1:], 0.0) for k in self._num_names]) @ self._num_w
         return z
 
     def predict_proba(self, feats: list[str], num: dict[str, float]) -> np.ndarray:

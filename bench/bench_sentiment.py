@@ -1,0 +1,93 @@
+"""Throughput of sentence + target sentiment vs. NLTK's VADER, on the 2022 Q1 Ukraine corpus.
+
+    .venv/bin/python bench/bench_sentiment.py [--articles ../shared/data/ukraine_media_2022q1/articles.csv]
+                                              [--limit N] [--repeat 1]
+
+Sentences come from NLTK's untrained ``PunktSentenceTokenizer()``; mentions
+from a regex over a few names. Timed on one core in the same run:
+
+* NLTK: ``SentimentIntensityAnalyzer.polarity_scores`` once per sentence
+  (its mention rate is the same pass: sentence tone stands in for the target);
+* ours: :func:`analysis.sentiment.score_sentences` (exact fast VADER, fresh
+  memo cache) plus :func:`analysis.sentiment.score_mentions` (learned
+  target-dependent model) over the same tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+from analysis import vader
+from analysis.sentiment import score_mentions, score_sentences
+from analysis.target_sentiment import load_model
+from analysis.vader import nltk_analyzer
+
+DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ukraine_media_2022q1" / "articles.csv"
+NAMES = re.compile(r"\b(?:Putin|Biden|Zelenskyy?|Russia|Ukraine|NATO|United States)\b")
+
+
+def build_tables(path: Path, *, limit: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    articles = pd.read_csv(path, usecols=["doc_id", "text"], dtype=str, nrows=limit).fillna("")
+    punkt = PunktSentenceTokenizer()
+    srows, mrows = [], []
+    for doc_id, text in zip(articles["doc_id"], articles["text"]):
+        for sid, (a, b) in enumerate(punkt.span_tokenize(text)):
+            srows.append((doc_id, sid, a, b, text[a:b]))
+            for m in NAMES.finditer(text, a, b):
+                mrows.append((doc_id, len(mrows), sid, m.start(), m.end(), m.group().lower()))
+    sentences = pd.DataFrame(srows, columns=["article_id", "sentence_id", "start", "end", "text"])
+    mentions = pd.DataFrame(mrows, columns=["article_id", "mention_id", "sentence_id", "start", "end", "actor_id"])
+    return sentences, mentions
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=Path, default=DEFAULT)
+    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
+    args = parser.parse_args(argv)
+    if not args.articles.is_file():
+        print(f"corpus not found: {args.articles}", file=sys.stderr)
+        return 2
+    sentences, mentions = build_tables(args.articles, limit=args.limit)
+    n_s, n_m = len(sentences), len(mentions)
+    nltk_vader = nltk_analyzer()
+    load_model()  # load outside the timings (both sides load their resources first)
+    texts = sentences["text"].tolist()
+
+    t = time.perf_counter()
+    for text in texts:
+        nltk_vader.polarity_scores(text)
+    t_nltk = time.perf_counter() - t
+
+    vader.fast_analyzer.cache_clear()  # fresh memo: only repeats within this run are cached
+    t = time.perf_counter()
+    score_sentences(sentences)
+    t_sent = time.perf_counter() - t
+    t = time.perf_counter()
+    score_mentions(sentences, mentions)
+    t_ment = time.perf_counter() - t
+    t_ours = t_sent + t_ment
+
+    print(f"corpus: {args.articles.name}, {sentences['article_id'].nunique()} articles, "
+          f"{n_s} sentences, {n_m} mentions (1 core)")
+    rows = [
+        ("NLTK VADER per sentence", t_nltk, n_s / t_nltk, n_m / t_nltk),
+        ("ours: sentences only", t_sent, n_s / t_sent, float("nan")),
+        ("ours: sentences + targets", t_ours, n_s / t_ours, n_m / t_ours),
+    ]
+    print(f"{'method':28s} {'seconds':>8s} {'sentences/s':>12s} {'mentions/s':>11s}")
+    for name, sec, sps, mps in rows:
+        print(f"{name:28s} {sec:8.2f} {sps:12.0f} {mps:11.0f}")
+    print(f"ratio sentences+targets vs NLTK: {t_nltk / t_ours:.2f}x; sentence scoring alone: {t_nltk / t_sent:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""Tests for analysis.vader, analysis.target_sentiment and analysis.sentiment."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.sentiment import actor_tone, evidence, score_mentions, score_sentences
+from analysis.target_sentiment import LABELS, TargetScore, target_sentiment
+from analysis.vader import FastVader, nltk_analyzer, polarity_scores
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+NEWSMTSC = SHARED / "data" / "newsmtsc"
+VADER_GT = SHARED / "data" / "vader_groundtruth"
+
+
+def _need_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"shared data not available: {path} (clone without ../shared)")
+    return path
+
+
+def _groundtruth(name: str) -> list[tuple[float, str]]:
+    raw = (_need_shared(VADER_GT / name)).read_bytes().decode("utf-8")
+    rows = []
+    for line in raw.split("\r\n"):
+        if line:
+            _id, mean, text = line.split("\t", 2)
+            rows.append((float(mean), text))
+    return rows
+
+
+# --- VADER -----------------------------------------------------------------
+
+class TestVader:
+    # reference values computed with NLTK 3.10.4 SentimentIntensityAnalyzer and the
+    # vaderSentiment 3.3.2 lexicon
+    @pytest.mark.parametrize("text, expected", [
+        ("The movie was not bad at all!", {"neg": 0.0, "neu": 0.656, "pos": 0.344, "compound": 0.484}),
+        ("VADER is VERY SMART, handsome, and funny.", {"neg": 0.0, "neu": 0.258, "pos": 0.742, "compound": 0.9106}),
+        ("The war is a tragedy but the aid is welcome.", {"neg": 0.34, "neu": 0.396, "pos": 0.264, "compound": -0.0387}),
+        ("", {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}),
+    ])
+    def test_literal_scores(self, text, expected):
+        assert nltk_analyzer().polarity_scores(text) == expected
+        assert FastVader(cache_size=0).polarity_scores(text) == expected
+
+    @pytest.mark.parametrize("text", [
+        "Not bad at all!!", "VERY GOOD but not great", "kind of good", "it was the shit", "At least it's cool",
+        "\"good\" 'bad' (nice) good, good. GOOD!", "never so good", "never this bad", "he isn't happy",
+        "sort of nice", "least good", "very least good", "cut the mustard", "so so good good good",
+        "GOOD GOOD GOOD", "What?? Really??? No!!!!!", ":) :( <3", "U.S. aid, 'welcome' -- hopeful...",
+    ])
+    def test_fast_equals_nltk_literals(self, text):
+        assert FastVader(cache_size=0).polarity_scores(text) == nltk_analyzer().polarity_scores(text)
+
+    def test_fast_equals_nltk_on_all_shared_texts(self):
+        _need_shared(NEWSMTSC)
+        texts = []
+        for split in ("train", "devtest_mt"):
+            with (NEWSMTSC / f"{split}.jsonl").open(encoding="utf-8") as fh:
+                texts += [json.loads(line)["sentence_normalized"] for line in fh if line.strip()]
+        texts += [t for _, t in _groundtruth("nytEditorialSnippets_GroundTruth.txt")]
+        texts += [t for _, t in _groundtruth("tweets_GroundTruth.txt")]
+        assert len(texts) > 17_000
+        nltk_vader, fast = nltk_analyzer(), FastVader(cache_size=0)
+        bad = [t for t in texts if fast.polarity_scores(t) != nltk_vader.polarity_scores(t)]
+        assert bad == []
+
+    def test_memoised_result_is_identical(self):
+        fv = FastVader(cache_size=2)
+        first = fv.scores("A good day.")
+        assert fv.scores("A good day.") is first
+        fv.scores("x y"), fv.scores("y z")  # evicts
+        assert fv.scores("A good day.") == first
+
+    def test_fidelity_nyt_editorials(self):
+        rows = _groundtruth("nytEditorialSnippets_GroundTruth.txt")
+        gold = np.array([m for m, _ in rows])
+        comp = np.array([nltk_analyzer().polarity_scores(t)["compound"] for _, t in rows])
+        r = float(np.corrcoef(comp, gold)[0, 1])
+        assert abs(r - 0.490) < 0.005
+
+
+class TestScoreSentences:
+    def test_columns_and_values(self):
+        df = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1], "start": [0, 30],
+                           "text": ["The movie was not bad at all!", "Nothing."]})
+        out = score_sentences(df)
+        assert list(out.columns) == ["article_id", "sentence_id", "neg", "neu", "pos", "compound"]
+        assert out["compound"].tolist() == [0.484, 0.0]
+        assert out["pos"].iloc[0] == polarity_scores("The movie was not bad at all!").pos
+
+    def test_missing_column(self):
+        with pytest.raises(KeyError, match="text"):
+            score_sentences(pd.DataFrame({"article_id": [], "sentence_id": []}))
+
+
+# --- target-dependent sentiment --------------------------------------------
+
+def _span(sentence: str, word: str) -> tuple[int, int]:
+    i = sentence.index(word)
+    return i, i + len(word)
+
+
+class TestTargetSentiment:
+    def test_result_type(self):
+        s = "Biden praised Zelensky for his courage."
+        ts = target_sentiment(s, *_span(s, "Zelensky"), others=[_span(s, "Biden")])
+        assert isinstance(ts, TargetScore)
+        assert -1 <= ts.score <= 1 and ts.label in LABELS
+        assert math.isclose(ts.p_negative + ts.p_neutral + ts.p_positive, 1.0)
+
+    def test_praise_vs_attack_for_the_object(self):
+        praised = "Biden praised Zelensky for his courage."
+        attacked = "Biden attacked Zelensky in a furious speech."
+        p = target_sentiment(praised, *_span(praised, "Zelensky"), others=[_span(praised, "Biden")])
+        a = target_sentiment(attacked, *_span(attacked, "Zelensky"), others=[_span(attacked, "Biden")])
+        assert p.label == "positive"
+        assert a.score < p.score and a.label == "negative"
+
+    def test_targets_in_one_sentence_differ(self):
+        s = "Putin blamed the escalating tensions on the U.S."
+        putin = target_sentiment(s, *_span(s, "Putin"), others=[_span(s, "U.S.")])
+        us = target_sentiment(s, *_span(s, "U.S."), others=[_span(s, "Putin")])
+        assert putin.score != us.score
+        # whole-sentence VADER cannot tell them apart
+        v1 = target_sentiment(s, *_span(s, "Putin"), method="vader_sentence")
+        v2 = target_sentiment(s, *_span(s, "U.S."), method="vader_sentence")
+        assert v1 == v2
+
+    @pytest.mark.parametrize("method", [
+        "vader_window",
+        pytest.param("learned", marks=pytest.mark.xfail(
+            reason="known limitation: the learned model leans on whole-sentence words here", strict=False)),
+    ])
+    def test_contrast_clause(self, method):
+        s = "The summit was a disaster for Macron, but Scholz won praise."
+        m = target_sentiment(s, *_span(s, "Macron"), others=[_span(s, "Scholz")], method=method)
+        sc = target_sentiment(s, *_span(s, "Scholz"), others=[_span(s, "Macron")], method=method)
+        assert sc.score > m.score
+
+    @pytest.mark.parametrize("method", ["vader_sentence", "vader_window", "learned", "default"])
+    def test_methods(self, method):
+        s = "Critics say the senator is a liar."
+        ts = target_sentiment(s, *_span(s, "senator"), method=method)
+        assert ts.label in LABELS and -1 <= ts.score <= 1
+
+    def test_bad_method_and_offsets(self):
+        with pytest.raises(ValueError, match="unknown method"):
+            target_sentiment("a b", 0, 1, method="nope")
+        with pytest.raises(ValueError, match="outside"):
+            target_sentiment("a b", 0, 9)
+
+
+@pytest.fixture
+def tables():
+    doc = "Biden praised Zelensky. Putin attacked Ukraine and Biden."
+    sentences = pd.DataFrame({"article_id": ["d1", "d1"], "sentence_id": [0, 1], "start": [0, 24],
+                              "end": [23, 57], "text": [doc[0:23], doc[24:57]]})
+    spans = [("Biden", 0, "biden"), ("Zelensky", 0, "zelensky"), ("Putin", 1, "putin"),
+             ("Ukraine", 1, "ukraine"), ("Biden", 1, "biden")]
+    rows, pos = [], 0
+    for k, (word, sid, actor) in enumerate(spans):
+        i = doc.index(word, pos)
+        pos = i + len(word)
+        rows.append({"article_id": "d1", "mention_id": k, "sentence_id": sid, "start": i, "end": pos,
+                     "actor_id": actor})
+    return sentences, pd.DataFrame(rows)
+
+
+class TestScoreMentions:
+    def test_table(self, tables):
+        sentences, mentions = tables
+        out = score_mentions(sentences, mentions)
+        assert list(out.columns) == ["article_id", "mention_id", "actor_id", "sentence_id", "score", "label",
+                                     "p_negative", "p_neutral", "p_positive", "method"]
+        assert out["mention_id"].tolist() == [0, 1, 2, 3, 4]
+        assert (out["method"] == "learned").all()
+        np.testing.assert_allclose(out["score"], out["p_positive"] - out["p_negative"])
+        # same as the single-mention API with the sentence's other mentions
+        s = sentences["text"].iloc[1]
+        one = target_sentiment(s, *_span(s, "Ukraine"), others=[_span(s, "Putin"), (s.rindex("Biden"), len(s) - 1)])
+        assert out["score"].iloc[3] == pytest.approx(one.score)
+
+    def test_vader_method_and_bad_sentence(self, tables):
+        sentences, mentions = tables
+        out = score_mentions(sentences, mentions, method="vader_sentence")
+        assert out["p_neutral"].isna().all()
+        assert out["score"].iloc[0] == polarity_scores(sentences["text"].iloc[0]).compound
+        bad = mentions.assign(sentence_id=[0, 0, 1, 1, 7])
+        with pytest.raises(KeyError, match="not in the sentences table"):
+            score_mentions(sentences, bad)
+
+
+# --- aggregation -------------------------------------------------------------
+
+@pytest.fixture
+def scored():
+    rng = np.random.default_rng(1)
+    n = 60
+    score = np.round(rng.uniform(-1, 1, n), 3)
+    return pd.DataFrame({
+        "article_id": [f"a{i // 3}" for i in range(n)], "sentence_id": [i % 3 for i in range(n)],
+        "mention_id": range(n), "actor_id": ["x", "y"] * (n // 2),
+        "outlet": ["o1"] * (n // 2) + ["o2"] * (n // 2), "score": score,
+        "label": np.where(score > 0.3, "positive", np.where(score < -0.3, "negative", "neutral")),
+    })
+
+
+class TestActorTone:
+    def test_columns_and_determinism(self, scored):
+        a = actor_tone(scored, n_boot=500, seed=3)
+        b = actor_tone(scored, n_boot=500, seed=3)
+        pd.testing.assert_frame_equal(a, b)
+        assert list(a.columns) == ["actor_id", "n_mentions", "mean", "ci_low", "ci_high",
+                                   "share_negative", "share_neutral", "share_positive"]
+        assert a["n_mentions"].tolist() == [30, 30]
+        assert (a["ci_low"] <= a["mean"]).all() and (a["mean"] <= a["ci_high"]).all()
+        np.testing.assert_allclose(a[["share_negative", "share_neutral", "share_positive"]].sum(axis=1), 1.0)
+        x = scored[scored["actor_id"] == "x"]
+        assert a["mean"].iloc[0] == pytest.approx(x["score"].mean())
+
+    def test_seed_changes_interval_and_grouping(self, scored):
+        a = actor_tone(scored, n_boot=500, seed=3)
+        c = actor_tone(scored, n_boot=500, seed=4)
+        assert not np.allclose(a["ci_low"], c["ci_low"])
+        g = actor_tone(scored, by=["actor_id", "outlet"], n_boot=200)
+        assert len(g) == 4 and list(g.columns[:2]) == ["actor_id", "outlet"]
+
+    def test_single_mention_interval_is_a_point(self):
+        df = pd.DataFrame({"actor_id": ["z"], "score": [0.4], "label": ["positive"]})
+        out = actor_tone(df, n_boot=100)
+        assert out["ci_low"].iloc[0] == out["ci_high"].iloc[0] == 0.4
+
+    def test_bad_ci(self, scored):
+        with pytest.raises(ValueError, match="ci"):
+            actor_tone(scored, ci=1.5)
+
+
+class TestEvidence:
+    def test_extremes(self, scored):
+        sentences = scored[["article_id", "sentence_id"]].drop_duplicates().assign(text="t")
+        ev = evidence(scored, sentences, actor_id="x", n=3)
+        x = scored[scored["actor_id"] == "x"]
+        neg = ev[ev["side"] == "most negative"]
+        pos = ev[ev["side"] == "most positive"]
+        assert neg["score"].tolist() == sorted(x["score"])[:3]
+        assert pos["score"].tolist() == sorted(x["score"], reverse=True)[:3]
+        assert (ev["text"] == "t").all() and ev["rank"].tolist() == [1, 2, 3, 1, 2, 3]
