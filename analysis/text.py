@@ -52,12 +52,40 @@ def abbreviations() -> frozenset[str]:
     return frozenset(_read_list("abbreviations.txt"))
 
 
-@lru_cache(maxsize=1)
-def sentence_tokenizer() -> PunktSentenceTokenizer:
-    """NLTK Punkt with the written abbreviation list and no trained model (offline, deterministic)."""
+class _MemoPunkt(PunktSentenceTokenizer):
+    """Punkt that remembers its decision for each candidate context ("troops. The").
+
+    ``text_contains_sentbreak`` is a pure function of the short context around a
+    candidate boundary, and news prose repeats those contexts, so remembering them
+    cuts Punkt's time by about a third with decisions unchanged (tests/test_text.py).
+    """
+
+    _LIMIT = 500_000
+
+    def __init__(self, params: PunktParameters):
+        super().__init__(params)
+        self._decisions: dict[str, bool] = {}
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        decision = self._decisions.get(text)
+        if decision is None:
+            if len(self._decisions) >= self._LIMIT:
+                self._decisions.clear()
+            decision = self._decisions[text] = super().text_contains_sentbreak(text)
+        return decision
+
+
+def punkt_parameters() -> PunktParameters:
+    """Punkt parameters: the written abbreviation list, nothing trained (offline, deterministic)."""
     params = PunktParameters()
     params.abbrev_types = set(abbreviations())
-    return PunktSentenceTokenizer(params)
+    return params
+
+
+@lru_cache(maxsize=1)
+def sentence_tokenizer() -> PunktSentenceTokenizer:
+    """NLTK Punkt with the written abbreviation list (see :class:`_MemoPunkt`)."""
+    return _MemoPunkt(punkt_parameters())
 
 
 def paragraph_spans(text: str, *, offset: int = 0) -> list[tuple[int, int]]:
@@ -77,9 +105,9 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     and the rare contractions are mended afterwards, which keeps the hot loop simple.
     """
     spans = [match.span() for match in _TOKEN.finditer(text)]
-    contractions = [match.start() for match in _NT_CLITIC.finditer(text)]
-    if not contractions:
+    if "n't" not in text and "n’t" not in text:
         return spans
+    contractions = [match.start() for match in _NT_CLITIC.finditer(text)]
     at = set(contractions)
     mended: list[tuple[int, int]] = []
     for start, end in spans:

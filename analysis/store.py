@@ -1,0 +1,77 @@
+"""Atomic file output: tables as Parquet (+ CSV), text and JSON, never half-written.
+
+Every writer writes into a temporary sibling and renames it into place, so a reader
+sees the old file or the new one, never a torn one; a folder of tables appears only
+when all of it is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_json_atomic(path: str | Path, value: Any) -> Path:
+    return write_text_atomic(path, json.dumps(value, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def write_tables(folder: str | Path, tables: Mapping[str, pd.DataFrame], *, manifest: Mapping[str, Any],
+                 csv: bool = False) -> Path:
+    """Write each table as ``<name>.parquet`` (and ``.csv``) plus ``manifest.json``, atomically as a folder.
+
+    The folder is built under a temporary name and renamed into place; an existing
+    folder of the same name is replaced only after the new one is complete.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name, frame in tables.items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+            if csv:
+                frame.to_csv(staging / f"{name}.csv", index=False)
+        (staging / "manifest.json").write_text(
+            json.dumps({**manifest, "tables": sorted(tables)}, indent=2, sort_keys=True, default=str) + "\n")
+        if folder.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+            os.replace(folder, retired / folder.name)
+            os.replace(staging, folder)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def read_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """Every table listed in ``manifest.json`` of a folder written by :func:`write_tables`."""
+    folder = Path(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in manifest["tables"]}
