@@ -1,0 +1,77 @@
+"""What every notebook does first: read the corpus and codebook, annotate (cached), in one call.
+
+Keeping this out of the notebooks means a notebook's first cell is its parameters and
+its second is ``ws = open_workspace(corpus=..., codebook=...)``; everything after reads
+tidy tables from ``ws``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from analysis.annotate import Annotations, Engine, Settings, annotate_corpus
+from analysis.codebook import Codebook, load_codebook
+from analysis.corpus import Corpus, read_corpus
+from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, SEEDS
+
+
+@dataclass
+class Workspace:
+    """A corpus, its codebook and its annotations, as one object for notebooks."""
+
+    corpus: Corpus
+    codebook: Codebook
+    annotations: Annotations
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        return self.corpus.articles
+
+    def table(self, name: str) -> pd.DataFrame:
+        """An annotation table ("sentences", "tokens", "mentions", ...) or "articles"."""
+        return self.annotations[name]
+
+    def actors(self, requested: Sequence[str] | None = None) -> list[str]:
+        """Actor ids to report on: ``requested`` (checked against the codebook) or all, in codebook order."""
+        if not requested:
+            return self.codebook.ids
+        unknown = [a for a in requested if a not in self.codebook.ids]
+        if unknown:
+            raise ValueError(f"actor(s) {', '.join(unknown)} not in codebook {self.codebook.source}; "
+                             f"known: {', '.join(self.codebook.ids)}")
+        return list(requested)
+
+    def mentions_with_articles(self) -> pd.DataFrame:
+        """Mentions joined with each article's date, outlet and title."""
+        return self.table("mentions").merge(self.articles[["article_id", "date", "outlet"]], on="article_id")
+
+
+def resolve_path(path: str | Path) -> Path:
+    """A path as given, or relative to the project root (so notebooks run from any folder)."""
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJ_ROOT / path
+
+
+def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT_CODEBOOK,
+                   columns: Mapping[str, str] | None = None, on_error: str = "raise",
+                   layers: Sequence[str] = (), engine: Engine = "serial", cache: bool | Path = True,
+                   progress: bool = False, sample: int | None = None, seed: int = 0) -> Workspace:
+    """Read ``corpus`` and ``codebook``, annotate with ``layers`` (cached), and return a :class:`Workspace`.
+
+    ``sample`` keeps a seeded random sample of that many articles (for quick looks at
+    a large corpus); the sample is part of the cache key through its content.
+    """
+    read = read_corpus(resolve_path(corpus), columns=columns, on_error=on_error)  # type: ignore[arg-type]
+    if sample is not None and sample < len(read.articles):
+        articles = read.articles.sample(n=sample, random_state=seed).sort_values(["date", "article_id"])
+        read = Corpus(articles=articles.reset_index(drop=True), skipped=read.skipped)
+    book = load_codebook(resolve_path(codebook))
+    annotations = annotate_corpus(read.articles, book, settings=Settings(layers=tuple(layers)), engine=engine,
+                                  cache=cache, progress=progress)
+    return Workspace(corpus=read, codebook=book, annotations=annotations)
