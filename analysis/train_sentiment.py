@@ -51,7 +51,7 @@ def _vocab(feats: list[tuple[list[str], dict[str, float]]], min_count: int) -> d
 
 
 def _matrix(feats, index):
-    """CSR-like (indptr, indices, values) of the feature sets."""
+    """CSR-like (indptr, indices, values) of the feature sets (feature counts)."""
     indptr = [0]
     idx: list[int] = []
     val: list[float] = []
@@ -59,8 +59,8 @@ def _matrix(feats, index):
         row = {}
         for f in fs:
             j = index.get(f)
-            if j is not None:
-                row[j] = 1.0
+            if j is not None:  # counts, as TargetModel.logits sums repeated features
+                row[j] = row.get(j, 0.0) + 1.0
         for k, v in num.items():
             j = index.get("#" + k)
             if j is not None and v:

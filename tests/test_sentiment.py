@@ -134,11 +134,7 @@ class TestTargetSentiment:
         v2 = target_sentiment(s, *_span(s, "U.S."), method="vader_sentence")
         assert v1 == v2
 
-    @pytest.mark.parametrize("method", [
-        "vader_window",
-        pytest.param("learned", marks=pytest.mark.xfail(
-            reason="known limitation: the learned model leans on whole-sentence words here", strict=False)),
-    ])
+    @pytest.mark.parametrize("method", ["vader_window", "learned"])
     def test_contrast_clause(self, method):
         s = "The summit was a disaster for Macron, but Scholz won praise."
         m = target_sentiment(s, *_span(s, "Macron"), others=[_span(s, "Scholz")], method=method)
