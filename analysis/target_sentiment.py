@@ -174,30 +174,50 @@ def target_features(
     ``others`` are offsets of other targets in the same sentence (their words
     are masked as ``<other>`` and they bound the target's own region).
     """
+    feats, num, _ = _features(sentence, start, end, others, settings, True)
+    return feats, num
+
+
+class _Layout(NamedTuple):
+    """Where a target's context families start and end (token indices, inclusive)."""
+
+    n: int
+    t0: int
+    t1: int
+    c0: int
+    c1: int
+    o0: int
+    o1: int
+    other_tokens: list[int]
+
+
+def _features(sentence: str, start: int, end: int, others: Sequence[tuple[int, int]], settings: Settings,
+              word_features: bool) -> tuple[list[str], dict[str, float], _Layout | None]:
+    """Features of :func:`target_features`; without ``word_features`` the per-token context-word
+    features (``s: o: c: L: R: L<band>: R<band>:``) are left out and their layout returned instead."""
     info = _sentence_info(sentence)
     tokens, norms = info.tokens, info.norms
     if not tokens:
-        return ["bias"], {}
+        return ["bias"], {}, None
     n = len(tokens)
     tgt = _span_tokens(tokens, start, end)
     t0, t1 = tgt[0], tgt[-1]
     other_pos: list[float] = []
+    other_tokens: list[int] = []
     words = list(norms)
     for os_, oe in others:
         if os_ < end and oe > start:  # overlapping: not another target
             continue
         oidx = _span_tokens(tokens, os_, oe)
         for i in oidx:
-            if not (t0 <= i <= t1):
+            if not (t0 <= i <= t1) and words[i] != "<other>":
                 words[i] = "<other>"
+                other_tokens.append(i)
         if oidx:
             other_pos.append((oidx[0] + oidx[-1]) / 2)
     for i in range(t0, t1 + 1):
         words[i] = "<t>"
-    val = list(info.valences)
-    for i in range(t0, t1 + 1):
-        val[i] = 0.0  # the target's own name is not a statement about it
-
+    val = info.valences  # the target's own tokens are skipped below: its name says nothing about it
     # clause bounds
     bound = info.boundary
     c0 = t0
@@ -217,36 +237,40 @@ def target_features(
     num: dict[str, float] = {}
     W = settings.window
     sums = {k: 0.0 for k in ("L", "R", "C", "O", "S", "Lpos", "Lneg", "Rpos", "Rneg", "D")}
-    for i in range(n):
+    if word_features:
+        for i in range(n):
+            if t0 <= i <= t1:
+                continue
+            w = words[i]
+            d = t0 - i if i < t0 else i - t1
+            if settings.sentence_words:
+                feats.append("s:" + w)
+            if mine_flags[i]:
+                feats.append("o:" + w)
+            if c0 <= i <= c1:
+                feats.append("c:" + w)
+            if d <= W:
+                side = "L" if i < t0 else "R"
+                feats.append(f"{side}:{w}")
+                feats.append(f"{side}{_band(d)}:{w}")
+    for i in info.lex_index:
         if t0 <= i <= t1:
             continue
-        w = words[i]
         side = "L" if i < t0 else "R"
         d = t0 - i if i < t0 else i - t1
         v = val[i]
-        in_clause = c0 <= i <= c1
         mine = mine_flags[i]
-        if settings.sentence_words:
-            feats.append("s:" + w)
+        sums["S"] += v
         if mine:
-            feats.append("o:" + w)
-        if in_clause:
-            feats.append("c:" + w)
+            sums["O"] += v
+        if c0 <= i <= c1:
+            sums["C"] += v
         if d <= W:
-            feats.append(f"{side}:{w}")
-            feats.append(f"{side}{_band(d)}:{w}")
-        if v:
-            sums["S"] += v
-            if mine:
-                sums["O"] += v
-            if in_clause:
-                sums["C"] += v
-            if d <= W:
-                sums[side] += v
-                sums[side + ("pos" if v > 0 else "neg")] += v
-            sums["D"] += v / (1.0 + 0.25 * d)
-            if d <= 6:
-                feats.append(f"lex{side}{'+' if v > 0 else '-'}{_band(d)}")
+            sums[side] += v
+            sums[side + ("pos" if v > 0 else "neg")] += v
+        sums["D"] += v / (1.0 + 0.25 * d)
+        if d <= 6:
+            feats.append(f"lex{side}{'+' if v > 0 else '-'}{_band(d)}")
     for k, v in sums.items():
         num["v" + k] = v / 4.0
     # bigrams next to the target
@@ -299,7 +323,11 @@ def target_features(
     num["compound_pos"] = max(comp, 0.0)
     num["compound_neg"] = min(comp, 0.0)
     num["rel_pos"] = t0 / max(n - 1, 1)
-    return feats, num
+    if word_features:
+        return feats, num, None
+    o0 = mine_flags.index(True)
+    o1 = n - 1 - mine_flags[::-1].index(True)
+    return feats, num, _Layout(n, t0, t1, c0, c1, o0, o1, other_tokens)
 
 
 class _SentenceInfo(NamedTuple):
@@ -308,6 +336,7 @@ class _SentenceInfo(NamedTuple):
     valences: list[float]
     boundary: list[bool]
     compound: float
+    lex_index: list[int]
 
 
 @lru_cache(maxsize=4096)
@@ -316,8 +345,9 @@ def _sentence_info(sentence: str) -> _SentenceInfo:
     tokens = tokenize(sentence)
     norms = [_norm(t) for t, _, _ in tokens]
     boundary = [w in _CLAUSE_PUNCT or w in _CLAUSE_WORDS for w in norms]
-    return _SentenceInfo(tokens, norms, _lex_valences(norms), boundary,
-                         fast_analyzer().scores(sentence).compound)
+    val = _lex_valences(norms)
+    return _SentenceInfo(tokens, norms, val, boundary, fast_analyzer().scores(sentence).compound,
+                         [i for i, v in enumerate(val) if v])
 
 
 @dataclass
