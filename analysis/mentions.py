@@ -9,8 +9,9 @@ Rules (documented for users next to the codebook, ``seeds/actors.yaml``):
   "Russian" is not a mention of Russia (see :func:`_fold_titles`);
 * a dateline ("(WASHINGTON) --" opening a paragraph) holds no mention;
 * a pronoun counts only in an attribution ("he added"), and resolves to the
-  speaker in context: the latest actor of that gender that was the subject of a
-  speech verb, else the latest such actor mentioned outside quotes.
+  speaker in context: right after a closing quote ('"...," he added') it is the
+  latest actor of that gender that was the subject of a speech verb; elsewhere
+  ("Putin was silent. He said ...") the latest such actor named outside quotes.
 
 For every mention ``text[start:end] == surface``.
 """
@@ -37,6 +38,7 @@ KINDS = ("name", "title", "demonym", "metonym", "pattern", "pronoun")
 _DATELINE = re.compile(r"\(?[A-Z][A-Z .,'’-]{1,40}\)?\s*(?:--|—|–)\s")
 _QUOTE_PAIRS = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 _WORD_BEFORE = re.compile(r"(\S+) $")
+_AFTER_QUOTE = re.compile(r"[\"”]\s*$")
 
 
 class Mention(NamedTuple):
@@ -236,7 +238,10 @@ def _attributed_pronouns(text: str, mentions: list[Mention], compiled: ActorMatc
                 last_outside_quotes[gender] = pending.actor_id
             pending = next(persons, None)
         gender = "male" if match.group(1).lower() == "he" else "female"
-        actor_id = last_speaker.get(gender) or last_outside_quotes.get(gender)
+        if _AFTER_QUOTE.search(text, max(0, pronoun_start - 4), pronoun_start):
+            actor_id = last_speaker.get(gender) or last_outside_quotes.get(gender)   # '"...," he added'
+        else:
+            actor_id = last_outside_quotes.get(gender)                               # 'Putin ... He said'
         if actor_id:
             resolved.append(Mention(pronoun_start, pronoun_end, actor_id, "pronoun"))
     return resolved
@@ -269,7 +274,10 @@ def mentions_table(article_id: str, text: str, mentions: Sequence[Mention], sent
 _PROPER_SEQUENCE = re.compile(
     r"(?<![\w.’'])((?:[A-Z][\w’'.-]*[a-z][\w’'-]*|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
     r"(?:\s+(?:of\s+|de\s+|al-)?(?:[A-Z][\w’'.-]*[a-z][\w’'-]*|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+))*)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)]?\s+|\n\s*)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"”’)]?\s+[\"“‘(]?|\n\s*[\"“‘(]?|[\"“‘(])$")
+_CALENDAR = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
 _POSSESSIVE = re.compile(r"[’']s$")
 
 
@@ -280,24 +288,33 @@ def candidate_actors(articles: pd.DataFrame, codebook: Codebook | None = None, *
 
     A candidate is a run of capitalised words ("Jens Stoltenberg", "Lloyd Austin",
     "European Commission") that appears at least ``min_count`` times in at least
-    ``min_articles`` articles, counted only where it does not open a sentence (so
-    "The" and "But" do not qualify) and is not already a codebook name. Columns:
+    ``min_articles`` articles, counted only where it does not open a sentence or a
+    quote, does not start with a stop word or a day or month name, is not an
+    all-capitals line (a heading), and holds no codebook name. Columns:
     ``candidate, count, n_articles, examples`` (keyword-in-context snippets), sorted by
     count, then name.
     """
     from analysis.corpus import document_text
 
-    known = set(matcher(codebook).surface) if codebook is not None else set()
+    from analysis.text import stopwords
+
+    compiled = matcher(codebook) if codebook is not None else None
+    stop, _ = stopwords("written")
     counts: Counter[str] = Counter()
     docs: defaultdict[str, set] = defaultdict(set)
     contexts: defaultdict[str, list] = defaultdict(list)
     for row in articles.itertuples(index=False):
         text = document_text(row.title, row.text)
         for match in _PROPER_SEQUENCE.finditer(text):
-            name = _POSSESSIVE.sub("", match.group(1)).rstrip(".")
+            name = _POSSESSIVE.sub("", match.group(1))
             if _SENTENCE_START.search(text[max(0, match.start() - 4):match.start()]):
+                _, _, name = name.partition(" ")   # "Later Jens Stoltenberg": drop the opener
+                if not name or not name[0].isupper():
+                    continue
+            first = name.split()[0]
+            if len(name) < 3 or first.lower() in stop or first in _CALENDAR or name.upper() == name and len(name) > 5:
                 continue
-            if name in known or len(name) < 3:
+            if compiled is not None and any(not _glued(name, m.start()) for m in compiled.names.finditer(name)):
                 continue
             counts[name] += 1
             docs[name].add(row.article_id)

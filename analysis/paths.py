@@ -20,3 +20,13 @@ Q1_CORPUS = SHARED / "data" / "ukraine_media_2022q1" / "articles.csv"
 def cache_dir() -> Path:
     """Where annotation tables are cached: ``$MEDIA_ANALYSIS_CACHE`` or ``<project>/.cache``."""
     return Path(os.environ.get("MEDIA_ANALYSIS_CACHE", PROJ_ROOT / ".cache"))
+
+
+def output_path(path: str | os.PathLike) -> Path:
+    """An output folder as given when absolute, else under the project root (never a kernel's cwd).
+
+    ``$MEDIA_ANALYSIS_OUTPUT_ROOT`` replaces the project root for relative outputs, so
+    that test runs of the stored notebooks do not write into the working tree.
+    """
+    path = Path(path)
+    return path if path.is_absolute() else Path(os.environ.get("MEDIA_ANALYSIS_OUTPUT_ROOT", PROJ_ROOT)) / path

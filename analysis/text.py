@@ -38,7 +38,7 @@ TOKEN_PATTERN = r"""(?x)
 _TOKEN = re.compile(TOKEN_PATTERN)
 _NT_CLITIC = re.compile(r"(?<=[^\W\d_])n['’]t\b")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 def _read_list(name: str) -> list[str]:
@@ -89,8 +89,22 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
 
 
 def paragraph_spans(text: str, *, offset: int = 0) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: runs of lines separated by one or more blank lines."""
-    return [(m.start() + offset, m.end() + offset) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    """(start, end) of each paragraph: runs of lines separated by blank (or white-space-only) lines.
+
+    Each span is trimmed of surrounding white space.
+    """
+    spans = []
+    start = 0
+    for cut in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = cut.start() if cut else len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            left = len(chunk) - len(chunk.lstrip())
+            right = len(chunk.rstrip())
+            spans.append((start + left + offset, start + right + offset))
+        if cut:
+            start = cut.end()
+    return spans
 
 
 def sentence_spans(text: str, *, offset: int = 0) -> list[tuple[int, int]]:

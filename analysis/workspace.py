@@ -45,6 +45,39 @@ class Workspace:
                              f"known: {', '.join(self.codebook.ids)}")
         return list(requested)
 
+    def most_mentioned(self, n: int) -> list[str]:
+        """The ``n`` actors with the most mentions (ties by codebook order)."""
+        counts = self.table("mentions")["actor_id"].value_counts()
+        order = {actor: i for i, actor in enumerate(self.codebook.ids)}
+        ranked = sorted(counts.index, key=lambda a: (-counts[a], order.get(a, len(order))))
+        return ranked[:n]
+
+    def summary(self) -> str:
+        """A Markdown paragraph describing the corpus: size, dates, outlets, skipped records."""
+        articles = self.articles
+        if articles.empty:
+            return "The corpus holds no articles."
+        first, last = articles["date"].min(), articles["date"].max()
+        outlets = articles["outlet"].value_counts()
+        mentions = self.table("mentions")
+        text = (f"**{len(articles):,} article(s)** from **{len(outlets)} outlet(s)** "
+                f"({', '.join(f'{o}: {n:,}' for o, n in outlets.items())}), "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}; {len(self.table('sentences')):,} sentences, "
+                f"{int(self.table('tokens')['is_word'].sum()):,} words; "
+                f"{len(mentions):,} mentions of {mentions['actor_id'].nunique()} of the "
+                f"{len(self.codebook.actors)} codebook actors.")
+        if self.corpus.skipped:
+            text += f" {len(self.corpus.skipped)} record(s) skipped: " + "; ".join(map(str, self.corpus.skipped[:5]))
+        return text
+
+    def candidates(self, *, top_n: int = 20, min_count: int = 3) -> pd.DataFrame:
+        """Frequent capitalised names missing from the codebook (see :func:`candidate_actors`)."""
+        from analysis.mentions import candidate_actors
+
+        found = candidate_actors(self.articles, self.codebook, min_count=min_count,
+                                 min_articles=1 if len(self.articles) < 5 else 2, top_n=top_n)
+        return found
+
     def mentions_with_articles(self) -> pd.DataFrame:
         """Mentions joined with each article's date, outlet and title."""
         return self.table("mentions").merge(self.articles[["article_id", "date", "outlet"]], on="article_id")

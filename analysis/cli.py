@@ -1,0 +1,115 @@
+"""Command line: ``python -m analysis <command>`` (also installed as ``media-analysis``).
+
+Commands
+--------
+annotate    read a corpus, annotate it, write the tidy tables as Parquet and CSV
+candidates  propose actors a codebook lacks (frequent capitalised names)
+
+Errors in the input are printed as one line naming file, line and field, with exit
+code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from analysis.errors import InputError
+from analysis.paths import DEFAULT_CODEBOOK, SEEDS
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", default=str(SEEDS), help="folder of .txt articles, or a .csv/.jsonl file")
+    parser.add_argument("--codebook", default=str(DEFAULT_CODEBOOK), help="actor codebook (YAML)")
+    parser.add_argument("--column", action="append", default=[], metavar="FIELD=COLUMN",
+                        help="map a suite field (id, date, outlet, title, text, url) to a column; repeatable")
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help="skip bad records (each one is reported) instead of stopping at the first")
+
+
+def _columns(pairs: Sequence[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field or not column:
+            raise InputError.at("--column", field=pair, expected="FIELD=COLUMN, e.g. text=body", got=pair)
+        mapping[field] = column
+    return mapping
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    from analysis.annotate import LAYERS, Settings, annotate_corpus
+    from analysis.codebook import load_codebook
+    from analysis.corpus import read_corpus
+    from analysis.store import write_tables
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not args.overwrite:
+        raise InputError.at(out, field="--out", expected="a new or empty folder (or --overwrite)",
+                            got="a folder with files")
+    corpus = read_corpus(args.corpus, columns=_columns(args.column) or None,
+                         on_error="skip" if args.skip_invalid else "raise")
+    for problem in corpus.skipped:
+        print(f"skipped: {problem}", file=sys.stderr)
+    codebook = load_codebook(args.codebook)
+    layers = tuple(LAYERS) if args.layers == ["all"] else tuple(args.layers)
+    annotations = annotate_corpus(corpus.articles, codebook, settings=Settings(layers=layers, stem=args.stem),
+                                  engine=args.engine, workers=args.workers, progress=not args.quiet,
+                                  dask_address=args.dask_address)
+    tables = {"articles": corpus.articles, **annotations.tables}
+    write_tables(out, tables, csv=True, manifest={
+        "corpus": str(args.corpus), "codebook": str(args.codebook), "layers": list(layers),
+        "n_articles": len(corpus.articles), "skipped": [str(p) for p in corpus.skipped],
+        "cache_key": annotations.key})
+    summary = ", ".join(f"{name} {len(frame):,}" for name, frame in tables.items())
+    print(f"wrote {out}: {summary}")
+    return 0
+
+
+def _candidates(args: argparse.Namespace) -> int:
+    from analysis.codebook import load_codebook
+    from analysis.corpus import read_corpus
+    from analysis.mentions import candidate_actors
+
+    corpus = read_corpus(args.corpus, columns=_columns(args.column) or None,
+                         on_error="skip" if args.skip_invalid else "raise")
+    found = candidate_actors(corpus.articles, load_codebook(args.codebook), min_count=args.min_count,
+                             top_n=args.top_n)
+    found.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description="Media analysis suite.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    annotate = sub.add_parser("annotate", help="annotate a corpus and write its tidy tables (Parquet + CSV)")
+    _common(annotate)
+    annotate.add_argument("--out", required=True, help="output folder (must be new or empty)")
+    annotate.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    annotate.add_argument("--layers", nargs="*", default=["all"],
+                          help="extra layers (frames, quotes, roles, labels, sentiment); default: all")
+    annotate.add_argument("--stem", action="store_true", help="add Snowball stems to the tokens table")
+    annotate.add_argument("--engine", choices=["serial", "processes", "dask"], default="serial")
+    annotate.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
+    annotate.add_argument("--dask-address", default=None, help="address of an existing Dask scheduler")
+    annotate.add_argument("--quiet", action="store_true", help="no progress bar")
+    annotate.set_defaults(run=_annotate)
+
+    candidates = sub.add_parser("candidates", help="propose actors missing from the codebook (CSV to stdout)")
+    _common(candidates)
+    candidates.add_argument("--min-count", type=int, default=5)
+    candidates.add_argument("--top-n", type=int, default=50)
+    candidates.set_defaults(run=_candidates)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
