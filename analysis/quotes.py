@@ -89,7 +89,10 @@ minister ministers representative representatives negotiator negotiators envoy e
 ambassadors investigator investigators researcher researchers economist economists strategist strategists
 general generals soldier soldiers veteran veterans journalist journalists reporter reporters correspondent
 correspondents critic critics supporter supporters protester protesters activist activists citizen citizens
-civilian civilians refugee refugees man woman men women someone
+civilian civilians refugee refugees man woman men women someone mother father wife husband son daughter
+boy girl student students teacher teachers doctor doctors nurse nurses volunteer volunteers worker workers
+president premier chancellor secretary secretary-general governor mayor chief head director chairman
+chairwoman chair king queen prince pope deputy counselor colleague colleagues friend friends
 """.split())
 #: Institution and collective nouns that let an affiliated actor speak ("Ukraine's foreign ministry said").
 GROUP_HEADS = frozenset("""
@@ -103,7 +106,13 @@ _OTHER_PRONOUNS = frozenset({"they", "we", "it", "i", "you", "this", "that", "wh
 _NOT_NAMES = frozenset("""
 The A An It They We He She I You This That These Those There But And Or So Yet Officials Experts Analysts
 Some Many Most Others Other One Both Each Meanwhile However Still Also Then Now Earlier Later Last On In At
+When After Before While If As Since Although Though Because Until During Asked Speaking Monday Tuesday
+Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+October November December Today Yesterday Tonight Mr. Mrs. Ms. Dr.
 """.split())
+#: Where a subject's trailing adverbial starts ("The White House on Wednesday warned").
+_ADVERBIAL = re.compile(r"\s+(?:on|in|at|during|late|early|earlier|last|this|over|from|after|before|with|"
+                        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _AUX = frozenset("""
 is are was were be been being will would could can should may might must has had have did does do am 's ’s
 """.split())
@@ -277,6 +286,9 @@ def resolve_phrase(art: _Article, start: int, end: int) -> Speaker | None:
     start, end = _strip_span(doc, start, end, " \t\n,;:—–-()")
     if end <= start:
         return None
+    adverbial = _ADVERBIAL.search(doc, start, end)
+    if adverbial is not None and adverbial.start() > start:
+        start, end = _strip_span(doc, start, adverbial.start(), " \t\n,;:—–-()")
     phrase = doc[start:end]
     words = phrase.split()
     if len(words) > 9:
@@ -309,9 +321,20 @@ def resolve_phrase(art: _Article, start: int, end: int) -> Speaker | None:
     if name:
         text = name.group()
         kept = [w for w in text.split() if w not in _NOT_NAMES and w.lower() not in _title_words()]
-        if kept and kept[0][0].isupper() and not (len(kept) == 1 and start + name.start() == _sentence_start(art, start)
-                                                   and kept[0] in _NOT_NAMES):
+        if kept and kept[0][0].isupper():
+            known = _surname_actor(art, kept[-1], end)
+            if known is not None:
+                return Speaker((known,), phrase, "actor")
             return Speaker((), " ".join(kept), "named_other")
+    return None
+
+
+def _surname_actor(art: _Article, surname: str, before: int) -> str | None:
+    """The codebook actor an earlier mention of which ends with ``surname`` ("Kamala Harris" … "Harris")."""
+    for mention in reversed(art.mentions):
+        if mention.end <= before and mention.kind in ("name", "title") \
+                and art.doc[mention.start:mention.end].endswith(" " + surname):
+            return mention.actor_id
     return None
 
 
@@ -597,8 +620,9 @@ def _pronoun_fallback(speaker: Speaker, previous: tuple[Quote, int] | None) -> S
     """An unresolved "he said" after a quote continues the previous quote's speaker."""
     if speaker.type == "unknown" and speaker.text.lower() in _PRONOUNS and previous is not None:
         prior = previous[0].speaker
-        return Speaker(prior.actor_ids, speaker.text, prior.type, prior.affiliation) if prior.type != "unknown" \
-            else speaker
+        if prior.type == "actor":
+            return Speaker(prior.actor_ids, speaker.text, prior.type, prior.affiliation)
+        return prior if prior.type != "unknown" else speaker
     return speaker
 
 
