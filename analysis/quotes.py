@@ -23,7 +23,9 @@ kind
     followed by a clause (an auxiliary, modal or copula within eight words: "argue Russia
     is the aggressor") or, for verbs that report a speech act about someone (blame, accuse,
     condemn… listed under ``object_verbs`` in the verb file), by its object ("blamed the
-    escalating tensions on the U.S."). The content runs to the end of the sentence.
+    escalating tensions on the U.S."). The content runs to the end of the sentence. A clause
+    followed by its attribution ("Russia will respond, the Kremlin said.") is indirect too
+    (cue ``trailing``; the content is the clause before the comma).
     ``according_to``: "…, according to SPEAKER" (the rest of the sentence is the content).
 speaker
     Resolved from the attribution's subject (or the noun phrase after an inverted verb):
@@ -43,7 +45,7 @@ verb
     is neutral. ``cue`` records which rule attributed the quote: ``after`` (``"…," X
     said``), ``after_inverted`` (``said X``), ``before`` (``X said: "…"``), ``sentence``
     (a partial quote inside the speaker's sentence), ``continued`` (no attribution of its
-    own), ``that``, ``clause``, ``object`` (indirect), ``according_to``.
+    own), ``that``, ``clause``, ``object``, ``trailing`` (indirect), ``according_to``.
 recipient
     The addressee where stated: the object of "tell" ("told reporters") or "to X" right
     after the verb ("confirmed to ABC News").
@@ -136,6 +138,9 @@ that on in at during about after before last this earlier later when while if ab
 tonight monday tuesday wednesday thursday friday saturday sunday the the. it he she they we there
 """.split())
 _RECIPIENT_STOP = _RECIPIENT_STOP - {"the"}
+_TRAILING_REST = re.compile(
+    r"\s*(?:(?:on|in|at|during|late|last|this|earlier|early|later|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|to|according|after|before|via|through|when|while|as)\b[^,;:\"“”]{0,60})?[.!?]?\s*")
 _THAT = re.compile(r"[^\"“”]{0,80}?\bthat\b\s*")
 _TRAIL = " \t\n,;:—–-"
 
@@ -644,6 +649,14 @@ def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int) -> Quo
     rest = doc[after:s_end]
     if re.match(r"\s*[,:]?\s*[\"“]", rest):
         return None                                            # a direct quote follows
+    s_start = art.sentences[sid][0]
+    trailing = re.match(r"(.*\S),\s+[^,;:\"“”]{1,80}$", doc[s_start:match.start()], re.S)
+    if trailing and _TRAILING_REST.fullmatch(rest) and not re.search(r"\bthat\b", rest) \
+            and not re.search(r"[\"”]\s*$", trailing.group(1)):
+        start, end = _strip_span(doc, s_start, s_start + len(trailing.group(1)), " \t\n,;:")
+        if end - start >= 3 and len(doc[start:end].split()) >= 3:  # "Russia will respond, the Kremlin said."
+            return Quote("indirect", start, end, subject, match.group(), recipient, "trailing")
+        return None
     that = _THAT.match(rest)
     if that and len(rest[:that.start() + that.group().rfind("that")].split()) <= 8:
         content_start, cue = after + that.end(), "that"
