@@ -72,8 +72,12 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
 
 def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, notebook: str = "",
                 parameters: Mapping[str, Any] | None = None, caption: str = "",
-                formats: tuple[str, ...] = FORMATS) -> dict[str, Any]:
-    """Write ``fig`` as ``<folder>/<slug(name)>.{png,svg,pdf}`` atomically; return its manifest entry."""
+                formats: tuple[str, ...] = FORMATS) -> None:
+    """Write ``fig`` as ``<folder>/<slug(name)>.{png,svg,pdf}`` atomically and record it in the manifest.
+
+    Returns nothing, so that a notebook cell ending in ``save_figure(...)`` shows only
+    the figure; :func:`read_manifest` gives the entries.
+    """
     folder = Path(folder)
     stem = slug(name)
     files = []
@@ -86,7 +90,6 @@ def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, noteboo
         manifest = read_manifest(folder)
         manifest[stem] = entry
         write_json_atomic(folder / "manifest.json", dict(sorted(manifest.items())))
-    return entry
 
 
 def read_manifest(folder: str | Path = FIGURES) -> dict[str, Any]:

@@ -1,0 +1,52 @@
+# The front door. `make report` sets everything up and runs the main job on seeds/;
+# `make test` sets everything up and runs the whole test suite. Both are idempotent:
+# the virtual environment is rebuilt only when requirements.lock or pyproject.toml change.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := media-analysis
+CORPUS ?= seeds
+CODEBOOK ?= seeds/actors.yaml
+OUT ?= runs/seeds
+JOBS ?= 2
+
+.PHONY: setup report test test-fast notebooks lab bench clean-cache
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	touch $(STAMP)
+
+## The main job: every notebook on CORPUS (and a dossier per actor) into OUT, figures into figures/.
+report: setup
+	$(BIN)/python -m analysis report --corpus $(CORPUS) --codebook $(CODEBOOK) --out $(OUT) --jobs $(JOBS) --replace
+
+## The whole suite: unit tests, papermill tests, and nbval over the stored notebooks.
+test: setup
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg \
+		--nbval-kernel-name $(KERNEL) -p no:cacheprovider
+
+## Unit tests only (no notebook execution).
+test-fast: setup
+	$(BIN)/python -m pytest tests -m "not slow" -p no:cacheprovider
+
+## Re-execute the stored notebooks in place on seeds/ (after a change in results).
+notebooks: setup
+	$(BIN)/python -m analysis.nbtools refresh
+
+## JupyterLab on notebooks/ with the project kernel.
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=$(KERNEL)
+
+## Benchmarks (need ../shared); figures go to stdout.
+bench: setup
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean-cache:
+	rm -rf .cache

@@ -1,0 +1,64 @@
+"""Figure export: byte-identical files across runs and processes, editable text, a manifest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from analysis.figures import figure_bytes, new_figure, note_figure, read_manifest, save_figure, slug
+
+SCRIPT = """
+import sys
+from analysis.figures import new_figure, save_figure
+fig, ax = new_figure(width=3, height=2)
+ax.plot([1, 2, 3], [3, 1, 2], label="Russia")
+ax.set_title("Mentions <per> week")
+ax.legend()
+save_figure(fig, "demo", folder=sys.argv[1], notebook="test", parameters={"top_n": 3}, caption="A demo.")
+"""
+
+
+def _draw():
+    fig, ax = new_figure(width=3, height=2)
+    ax.bar(["a", "b"], [1, 2])
+    ax.set_title("Title text")
+    return fig
+
+
+def test_same_figure_same_bytes_in_one_process():
+    for fmt in ("png", "svg", "pdf"):
+        assert figure_bytes(_draw(), fmt) == figure_bytes(_draw(), fmt)
+
+
+def test_same_bytes_across_processes(tmp_path):
+    for run in ("one", "two"):
+        subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / run)], check=True)
+    for fmt in ("png", "svg", "pdf"):
+        assert (tmp_path / "one" / f"demo.{fmt}").read_bytes() == (tmp_path / "two" / f"demo.{fmt}").read_bytes()
+    svg = (tmp_path / "one" / "demo.svg").read_text()
+    assert "Mentions &lt;per&gt; week" in svg  # text stays text (svg.fonttype none), escaped
+    assert "<dc:date>" not in svg
+    pdf = (tmp_path / "one" / "demo.pdf").read_bytes()
+    assert b"CreationDate" not in pdf
+
+
+def test_manifest_records_each_figure(tmp_path):
+    save_figure(_draw(), "First Figure", folder=tmp_path, notebook="nb", parameters={"corpus": "seeds"},
+                caption="One.")
+    save_figure(note_figure("Nothing to show."), "second", folder=tmp_path, notebook="nb")
+    manifest = read_manifest(tmp_path)
+    assert list(manifest) == ["first-figure", "second"]
+    assert manifest["first-figure"] == {"name": "first-figure", "notebook": "nb", "caption": "One.",
+                                        "files": ["first-figure.png", "first-figure.svg", "first-figure.pdf"],
+                                        "parameters": {"corpus": "seeds"}}
+    assert json.loads((tmp_path / "manifest.json").read_text()) == manifest
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "first-figure.pdf", "first-figure.png", "first-figure.svg", "manifest.json",
+        "second.pdf", "second.png", "second.svg"]
+
+
+def test_slug_is_a_safe_file_name():
+    assert slug("../x") == "x"
+    assert slug("Joe Biden / U.S.") == "joe-biden-u-s"
+    assert slug("") == "untitled"
