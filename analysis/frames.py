@@ -235,7 +235,7 @@ def parse_frames(text: str, *, source: str = "<string>", default_scheme: str = "
                                 expected="a frame name of lower-case letters, digits and '_', starting with a "
                                          f"letter, other than {NO_FRAME!r} and {MIXED!r}", got=name)
         first_line[name] = _line(key)
-        frames.append(_frame(source, name, value))
+        frames.append(_frame(source, name, value, line=_line(key)))
     return FrameDictionary(scheme=scheme, frames=tuple(frames),
                            citation=_text(source, top["citation"], "citation") if "citation" in top else "",
                            description=(_text(source, top["description"], "description")
@@ -286,10 +286,10 @@ def _text(source: str, pair: tuple[yaml.Node, yaml.Node], name: str) -> str:
     return " ".join(str(node.value).split())
 
 
-def _frame(source: str, name: str, node: yaml.Node) -> Frame:
+def _frame(source: str, name: str, node: yaml.Node, *, line: int) -> Frame:
     fields = _mapping(source, node, f"frames.{name}", FRAME_KEYS, "a frame key")
     if "terms" not in fields and "groups" not in fields:
-        raise InputError.at(source, line=_line(node), field=f"frames.{name}",
+        raise InputError.at(source, line=line, field=f"frames.{name}",
                             expected="a 'terms' list or 'groups' of terms", got="neither")
     groups: list[TermGroup] = []
     seen: dict[str, int] = {}
