@@ -291,9 +291,18 @@ def resolve_phrase(art: _Article, start: int, end: int) -> Speaker | None:
     start, end = _strip_span(doc, start, end, " \t\n,;:—–-()")
     if end <= start:
         return None
-    adverbial = _ADVERBIAL.search(doc, start, end)
-    if adverbial is not None and adverbial.start() > start:
-        start, end = _strip_span(doc, start, adverbial.start(), " \t\n,;:—–-()")
+    found = _resolve_core(art, start, end)
+    if found is None:
+        adverbial = _ADVERBIAL.search(doc, start, end)     # "The White House on Wednesday (warned)"
+        if adverbial is not None and adverbial.start() > start:
+            found = _resolve_core(art, *_strip_span(doc, start, adverbial.start(), " \t\n,;:—–-()"))
+    return found
+
+
+def _resolve_core(art: _Article, start: int, end: int) -> Speaker | None:
+    doc = art.doc
+    if end <= start:
+        return None
     phrase = doc[start:end]
     words = phrase.split()
     if len(words) > 9:
@@ -436,7 +445,10 @@ def phrase_after(art: _Article, start: int, hi: int) -> tuple[int, int]:
         end = start + match.end()
         cursor = end
         n += 1
-        if n >= 8 or word.endswith(".") and not _is_abbreviation(word):
+        if word.endswith(".") and not _is_abbreviation(word):   # the sentence's full stop
+            end -= 1
+            break
+        if n >= 8:
             break
     return start, end
 
@@ -516,7 +528,8 @@ def find_quotes(doc: str, sentences: Sequence[tuple[int, int, int]], mentions: S
         for match, subject in items:
             if match.start() in used_verbs:
                 continue
-            quote = _indirect(art, match, subject, sid)
+            later = [m.start() for m, _ in items if m.start() > match.start()]
+            quote = _indirect(art, match, subject, sid, next_verb=later[0] if later else None)
             if quote is not None:
                 quotes.append(quote)
     # 3. according to X
@@ -638,7 +651,8 @@ def _near(art: _Article, previous_end: int, open_mark: int) -> bool:
     return b - a <= 2 and pb - pa <= 1
 
 
-def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int) -> Quote | None:
+def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int, *, next_verb: int | None = None
+              ) -> Quote | None:
     doc = art.doc
     verbs = _verbs()
     lemma, _ = verbs.forms[match.group()]
@@ -671,6 +685,11 @@ def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int) -> Quo
             return None
         content_start, cue = after, "clause"
     content_end = s_end
+    if next_verb is not None and next_verb > content_start:
+        # another speaker's clause follows ("…, Lavrov insisted …"): stop at its comma or "and"
+        cut = max(doc.rfind(",", content_start, next_verb), _last_and(doc, content_start, next_verb))
+        if cut > content_start:
+            content_end = cut
     # stop before a coordinated speech verb ("… and emphasized, …") or a following direct quote
     stop = re.search(r",?\s+and\s+(?:" + verbs.pattern.pattern + r")\b|,\s*[\"“][A-Z]", doc[content_start:s_end])
     if stop:
@@ -681,6 +700,11 @@ def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int) -> Quo
     if end - start < 3:
         return None
     return Quote("indirect", start, end, subject, match.group(), recipient, cue)
+
+
+def _last_and(doc: str, lo: int, hi: int) -> int:
+    found = [m.start() for m in re.finditer(r"\s+and\s+", doc[lo:hi])]
+    return lo + found[-1] if found else -1
 
 
 def _according_to(art: _Article, match: re.Match) -> Quote | None:
