@@ -25,8 +25,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Mapping, Sequence
@@ -205,10 +203,28 @@ class Annotations:
         return self.articles if name == "articles" else self.tables[name]
 
 
+_BASE_MODULES = ("annotate", "text", "mentions", "corpus", "codebook")
+
+
+def code_digest(layers: Sequence[str] = ()) -> str:
+    """A hash of the code and resources that annotation runs, so a code change refreshes the cache."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    modules = [*_BASE_MODULES, *(LAYERS[layer].partition(":")[0].rpartition(".")[2] for layer in layers
+                                 if layer in LAYERS)]
+    files = [package / f"{module}.py" for module in sorted(set(modules))]
+    files += sorted(p for p in (package / "resources").rglob("*") if p.is_file())
+    for file in files:
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def corpus_key(articles: pd.DataFrame, codebook: Codebook, settings: Settings) -> str:
-    """Cache key: a hash of every article's content, the codebook, the settings and versions."""
+    """Cache key: a hash of every article's content, the codebook, the settings, and the code."""
     digest = hashlib.sha256()
     digest.update(f"{ANNOTATION_VERSION}\x1f{__version__}\x1f{codebook.digest}\x1f{settings.key()}".encode())
+    digest.update(code_digest(settings.layers).encode())
     for row in articles[["article_id", "date", "outlet", "title", "text"]].itertuples(index=False):
         digest.update("\x1f".join(map(str, row)).encode())
         digest.update(b"\x1e")
@@ -264,25 +280,10 @@ def _run(records: list[dict], codebook: Codebook, *, settings: Settings, engine:
          progress: bool, dask_address: str | None) -> list[dict[str, pd.DataFrame]]:
     from tqdm.auto import tqdm
 
-    chunks = _chunks(records, 128)
-    bar = tqdm(total=len(records), desc="annotate", unit="article", disable=not progress)
-    results: list[dict[str, pd.DataFrame]] = []
-    if engine == "serial":
-        for chunk in chunks:
-            results.append(_annotate_chunk(chunk, codebook, settings))
-            bar.update(len(chunk))
-    elif engine == "processes":
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
-            futures = [pool.submit(_annotate_chunk, chunk, codebook, settings) for chunk in chunks]
-            for chunk, future in zip(chunks, futures):
-                results.append(future.result())
-                bar.update(len(chunk))
-    elif engine == "dask":
-        from analysis.engines import run_dask
+    from analysis.engines import run_tasks
 
-        results = run_dask(_annotate_chunk, chunks, codebook, settings, address=dask_address, workers=workers,
-                           progress=bar)
-    else:
-        raise ValueError(f"unknown engine {engine!r}: expected serial, processes or dask")
-    bar.close()
-    return results
+    chunks = _chunks(records, 128)
+    with tqdm(total=len(records), desc="annotate", unit="article", disable=not progress) as bar:
+        sizes = iter([len(chunk) for chunk in chunks])
+        return run_tasks(_annotate_chunk, ((chunk, codebook, settings) for chunk in chunks), engine=engine,
+                         workers=workers, address=dask_address, on_result=lambda _: bar.update(next(sizes)))

@@ -42,7 +42,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Literal, Mapping
+from contextlib import contextmanager
+from typing import Iterator, Literal, Mapping, TextIO
 
 import pandas as pd
 
@@ -112,13 +113,47 @@ def read_corpus(path: str | Path, *, format: Format | None = None,
     return Corpus(articles=articles_frame(rows), skipped=skipped)
 
 
-def articles_frame(rows: list[dict]) -> pd.DataFrame:
+def iter_corpus(path: str | Path, *, chunk_size: int = 1000, format: Format | None = None,
+                columns: Mapping[str, str] | None = None, outlet: str | None = None,
+                on_error: Literal["raise", "skip"] = "raise",
+                skipped: list[Problem] | None = None) -> Iterator[pd.DataFrame]:
+    """Stream a corpus as articles tables of at most ``chunk_size`` rows, in file order.
+
+    Memory stays bounded by the chunk (plus the set of ids seen, to catch duplicates), so
+    corpora larger than memory can be annotated partition by partition. Chunks are not
+    sorted by date (that would need the whole corpus); problems are appended to ``skipped``.
+    """
+    seen: dict[str, str] = {}
+    rows: list[dict] = []
+    for item in iter_records(Path(path), format=format, columns=columns, outlet=outlet):
+        if not isinstance(item, Problem) and item["article_id"] in seen:
+            source, _, line = item["source"].rpartition(":")
+            item = Problem(source, line=int(line) if line.isdigit() else None, field="id",
+                           expected=f"a unique id (first used at {seen[item['article_id']]})", got=item["article_id"])
+        if isinstance(item, Problem):
+            if on_error == "raise":
+                raise InputError(item)
+            if skipped is not None:
+                skipped.append(item)
+            continue
+        seen[item["article_id"]] = item["source"]
+        rows.append(item)
+        if len(rows) >= chunk_size:
+            yield articles_frame(rows, sort=False)
+            rows = []
+    if rows:
+        yield articles_frame(rows, sort=False)
+
+
+def articles_frame(rows: list[dict], *, sort: bool = True) -> pd.DataFrame:
     """Rows (dicts with :data:`ARTICLE_COLUMNS`) as the sorted, typed articles table."""
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     for name in ARTICLE_COLUMNS:
         if name != "date":
             frame[name] = frame[name].astype(str)
+    if not sort:
+        return frame
     return frame.sort_values(["date", "article_id"], kind="stable").reset_index(drop=True)
 
 
@@ -222,42 +257,70 @@ def _parse_date(value: str, *, source: object, line: int | None = None, record: 
                             expected="a date as YYYY-MM-DD", got=value) from None
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line where the record starts, row) for each CSV record; fields may span lines."""
-    text = _read_text(path)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+@contextmanager
+def _open_text(path: Path) -> Iterator[TextIO]:
+    """Open a UTF-8 text file for streaming; a decoding error names the line of the bad bytes."""
     try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError.at(path, line=1, field="header", expected="a header row", got="empty file") from None
-    start = reader.line_num + 1
-    for values in reader:
-        if values:
-            if len(values) != len(header):
-                yield start, Problem(str(path), line=start, field="columns",
-                                     expected=f"{len(header)} fields as in the header",
-                                     got=f"{len(values)} fields")
-            else:
-                yield start, dict(zip(header, values))
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise InputError.at(path, field="path", expected="a readable file", got=error.strerror) from None
+    try:
+        yield handle
+    except UnicodeDecodeError:
+        _read_text(path)  # re-read as bytes to find and name the bad line
+        raise
+    finally:
+        handle.close()
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict | Problem]]:
+    """(line where the record starts, row) for each CSV record, streamed; fields may span lines."""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    with _open_text(path) as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError.at(path, line=1, field="header", expected="a header row", got="empty file") from None
+        except csv.Error as error:
+            raise InputError.at(path, line=1, field="header", expected="a CSV header row", got=str(error)) from None
         start = reader.line_num + 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                yield start, Problem(str(path), line=start, field="csv", expected="well-formed CSV", got=str(error))
+                start = reader.line_num + 1
+                continue
+            if values:
+                if len(values) != len(header):
+                    yield start, Problem(str(path), line=start, field="columns",
+                                         expected=f"{len(header)} fields as in the header",
+                                         got=f"{len(values)} fields")
+                else:
+                    yield start, dict(zip(header, values))
+            start = reader.line_num + 1
 
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | Problem]]:
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield number, Problem(str(path), line=number, field="json", expected="one JSON object per line",
-                                  got=error.msg)
-            continue
-        if not isinstance(value, dict):
-            yield number, Problem(str(path), line=number, field="json", expected="a JSON object",
-                                  got=type(value).__name__)
-            continue
-        yield number, {k: "" if v is None else str(v) for k, v in value.items()}
+    """(line, object) for each JSON Lines record, streamed."""
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield number, Problem(str(path), line=number, field="json", expected="one JSON object per line",
+                                      got=error.msg)
+                continue
+            if not isinstance(value, dict):
+                yield number, Problem(str(path), line=number, field="json", expected="a JSON object",
+                                      got=type(value).__name__)
+                continue
+            yield number, {k: "" if v is None else str(v) for k, v in value.items()}
 
 
 def _resolve_columns(path: Path, available: list[str], columns: Mapping[str, str] | None) -> dict[str, str]:
