@@ -62,6 +62,8 @@ from typing import Literal, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from analysis.errors import InputError
@@ -390,25 +392,34 @@ class _Matcher:
                    term_frame=np.asarray(term_frame, dtype=np.int64), term_text=tuple(term_text),
                    specificity=np.asarray(specificity, dtype=np.int64))
 
-    def vocabulary_pairs(self, vocab: pd.Index) -> tuple[np.ndarray, np.ndarray]:
-        """(vocabulary code, pattern id) for every word of ``vocab`` that a pattern matches."""
-        codes, pids = [], []
-        exact = {p: i for i, p in enumerate(self.patterns) if not p.endswith("*")}
-        if exact:
-            found = vocab.get_indexer(list(exact))
-            keep = found >= 0
-            codes.append(found[keep])
-            pids.append(np.fromiter(exact.values(), dtype=np.int64, count=len(exact))[keep])
-        by_length: dict[int, dict[str, int]] = {}
+    @cached_property
+    def _lookups(self) -> tuple[pa.Array, np.ndarray, list[tuple[int, pa.Array, np.ndarray]]]:
+        exact = [(p, i) for i, p in enumerate(self.patterns) if not p.endswith("*")]
+        by_length: dict[int, list[tuple[str, int]]] = {}
         for i, p in enumerate(self.patterns):
             if p.endswith("*"):
-                by_length.setdefault(len(p) - 1, {})[p[:-1]] = i
-        words = pd.Series(vocab, dtype=object)
-        for length, prefixes in by_length.items():
-            matched = words.str.slice(0, length).map(prefixes)
-            hit = matched.notna().to_numpy()
-            codes.append(np.flatnonzero(hit))
-            pids.append(matched[hit].to_numpy(dtype=np.int64))
+                by_length.setdefault(len(p) - 1, []).append((p[:-1], i))
+        prefixes = [(length, pa.array([w for w, _ in items], type=pa.string()),
+                     np.asarray([i for _, i in items], dtype=np.int64)) for length, items in sorted(by_length.items())]
+        return (pa.array([w for w, _ in exact], type=pa.string()), np.asarray([i for _, i in exact], dtype=np.int64),
+                prefixes)
+
+    def vocabulary_pairs(self, vocab: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """(vocabulary code, pattern id) for every word of ``vocab`` that a pattern matches.
+
+        Exact words by one hash lookup; prefixes by slicing every word to each prefix length
+        in use and looking the slices up (Arrow compute kernels, no Python loop per word).
+        """
+        exact_words, exact_ids, prefixes = self._lookups
+        codes, pids = [], []
+        for words, ids, length in [(exact_words, exact_ids, None), *[(w, i, n) for n, w, i in prefixes]]:
+            if not len(words) or not len(vocab):
+                continue
+            keys = vocab if length is None else pc.utf8_slice_codeunits(vocab, 0, length)
+            found = pc.index_in(keys, value_set=words)
+            hit = np.flatnonzero(found.is_valid().to_numpy(zero_copy_only=False))
+            codes.append(hit)
+            pids.append(ids[found.drop_null().to_numpy()])
         if not codes:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         return np.concatenate(codes).astype(np.int64), np.concatenate(pids).astype(np.int64)
@@ -419,7 +430,7 @@ class _Tokens(NamedTuple):
 
     table: pd.DataFrame
     codes: np.ndarray        # vocabulary code of each token
-    vocab: pd.Index
+    vocab: pa.Array          # distinct lower-case tokens (Arrow strings)
     segment: np.ndarray      # sentence index of each token (0..n_sentences-1)
     keys: pd.DataFrame       # article_id, sentence_id of each segment
     n_words: np.ndarray      # word tokens per segment
@@ -454,7 +465,16 @@ def _prepare(tokens: pd.DataFrame) -> _Tokens:
         is_word = table["lower"].astype(str).str.contains(r"[^\W\d_]", regex=True).to_numpy(dtype=bool)
     n_words = np.bincount(segment[is_word], minlength=len(firsts)).astype(np.int32)
     token_id = table["token_id"].to_numpy(dtype=np.int64) if "token_id" in table else None
-    return _Tokens(table, codes.astype(np.int64), pd.Index(vocab), segment, keys, n_words, token_id)
+    return _Tokens(table, codes.astype(np.int64), _arrow_strings(vocab), segment, keys, n_words, token_id)
+
+
+def _arrow_strings(values: object) -> pa.Array:
+    array = getattr(values, "array", values)
+    try:
+        result = pa.array(array, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        result = pa.array([str(v) for v in array], type=pa.string())
+    return result.combine_chunks() if isinstance(result, pa.ChunkedArray) else result
 
 
 def _expand(codes: np.ndarray, entry_vocab: np.ndarray, n_vocab: int) -> tuple[np.ndarray, np.ndarray]:
