@@ -60,6 +60,7 @@ _NP_STOP = frozenset("""
 that which who whom whose when where while because and but or as if than to of in on at for with by from
 into over after before during since until about against amid under between, is was are were
 """.split())
+_APPOSITIVE_BEFORE = re.compile(r"(?:^|[,;:(]\s*|\b(?:and|but|as)\s+)([^,;:()\"“”]{2,80}), $")
 _COURTESY = frozenset({"mr.", "mrs.", "ms.", "dr.", "miss"})
 _DETERMINERS = frozenset({"a", "an", "the"})
 
@@ -116,20 +117,22 @@ def find_labels(doc: str, sentences: Sequence[tuple[int, int, int]], mentions: S
             if label:
                 found.append((index, label, "title", _asserter(m.start, quotes), sid))
         # appositive after: "Kuleba, Ukraine's foreign minister,"
-        after = re.match(r", ([^,;:()\"“”]{2,80}?)(?:,|\.(?:\s|$)|;|$)", doc[m.end:s_end])
+        after = re.match(r", ([^,;:()\"“”]{2,80}?)(?:,|\.(?:\s|$)|;|$)", doc[m.end:min(s_end, m.end + 90)]) \
+            if doc.startswith(", ", m.end) else None
         if after and _is_role_phrase(after.group(1).split()):
             label = _normalise(after.group(1).split(), affiliations)
             if label:
                 found.append((index, label, "appositive", _asserter(m.start, quotes), sid))
         # appositive before: "Ukraine's foreign minister, Dmytro Kuleba,"
-        before = re.search(r"(?:^|[,;:(]\s*|\b(?:and|but|as)\s+)([^,;:()\"“”]{2,80}), $", doc[s_start:m.start])
+        before = _APPOSITIVE_BEFORE.search(doc[max(s_start, m.start - 90):m.start]) \
+            if doc.startswith(", ", m.start - 2) else None
         closes = re.match(r"(?:,|\.(?:\s|$)|$)", doc[m.end:s_end])
         if before and closes and _is_role_phrase(before.group(1).split()):
             label = _normalise(before.group(1).split(), affiliations)
             if label:
                 found.append((index, label, "appositive", _asserter(m.start, quotes), sid))
         # predicate nominal: "Russia is the aggressor"
-        previous = re.search(r"(\S+)\s+$", doc[s_start:m.start])
+        previous = re.search(r"(\S+)\s+$", doc[max(s_start, m.start - 40):m.start])
         governed = previous is not None and previous.group(1).lower() in _NP_STOP     # "from Germany is"
         if m.kind in ("name", "title", "metonym", "pattern") and not governed:
             copula = _COPULA.match(doc, m.end, s_end)
@@ -165,12 +168,14 @@ def annotate_labels(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], 
                     settings: object = None) -> dict[str, pd.DataFrame]:
     """Annotation layer: the ``labels`` table of a batch (reuses ``quotes`` when already computed)."""
     quotes = tables["quotes"] if "quotes" in tables else annotate_quotes(articles, tables, codebook, settings)["quotes"]
-    by_article = {key: frame for key, frame in quotes.groupby("article_id", sort=False)} if len(quotes) else {}
+    by_article: dict[str, list] = {}
+    for row in zip(quotes["article_id"].tolist(), quotes["start"].tolist(), quotes["end"].tolist(),
+                   quotes["kind"].tolist(), quotes["speaker_actor_id"].tolist(), quotes["speaker_type"].tolist(),
+                   quotes["speaker_text"].tolist()):
+        by_article.setdefault(row[0], []).append(row[1:])
     rows: dict[str, list] = {c: [] for c in LABEL_COLUMNS}
     for article_id, doc, spans, mentions in article_inputs(articles, tables):
-        q = by_article.get(article_id)
-        spoken = [] if q is None else list(zip(q["start"], q["end"], q["kind"], q["speaker_actor_id"],
-                                                q["speaker_type"], q["speaker_text"]))
+        spoken = by_article.get(article_id, [])
         for index, label, kind, asserted_by, sid in find_labels(doc, spans, mentions, codebook, spoken):
             rows["article_id"].append(article_id)
             rows["mention_id"].append(index)

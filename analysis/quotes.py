@@ -143,6 +143,7 @@ _TRAILING_REST = re.compile(
     r"Saturday|Sunday|to|according|after|before|via|through|when|while|as)\b[^,;:\"“”]{0,60})?[.!?]?\s*")
 _THAT = re.compile(r"[^\"“”]{0,80}?\bthat\b\s*")
 _TRAIL = " \t\n,;:—–-"
+_MARKS = re.compile(r"[\"“”]")
 
 
 class Speaker(NamedTuple):
@@ -216,7 +217,7 @@ def quote_mark_spans(doc: str, paragraphs: Sequence[tuple[int, int]]) -> list[tu
     spans: list[tuple[int, int]] = []
     opened: int | None = None
     for index, (lo, hi) in enumerate(paragraphs):
-        marks = [i for i in range(lo, hi) if doc[i] in "\"“”"] if _has_mark(doc, lo, hi) else []
+        marks = [m.start() for m in _MARKS.finditer(doc, lo, hi)]
         if opened is not None:
             first = lo + len(doc[lo:hi]) - len(doc[lo:hi].lstrip())
             if marks and marks[0] == first and _mark_side(doc, first, lo, hi) != "close":

@@ -86,6 +86,27 @@ warplanes missiles diplomats leadership regime administration
 """.split())
 _AUX = r"(?:has|have|had|will|would|could|can|may|might|must|should|did|does|do|is|are|was|were|also|already|" \
        r"again|not|never|reportedly|allegedly|now|then|just|still|recently|quickly|has\s+been|have\s+been)"
+_GOVERNORS = frozenset({"of", "in", "on", "at", "to", "from", "with", "for", "by", "into", "over", "against", "and",
+                        "or", "between"})
+
+
+@lru_cache(maxsize=1)
+def _collective() -> re.Pattern:
+    return re.compile(r"\s+(?:" + "|".join(sorted(COLLECTIVES)) + r")\b")
+
+
+def _previous_words(before: str) -> tuple[str, str]:
+    """The word right before a mention (skipping "the") and the one before it ("invasion", "of")."""
+    if not before or not before[-1].isspace():
+        return "", ""
+    words = before.rsplit(None, 3)[-3:]
+    if words and words[-1] in ("the", "The"):
+        words = words[:-1]
+    previous = words[-1] if words else ""
+    earlier = words[-2] if len(words) > 1 else ""
+    return previous, earlier
+
+
 _BE = r"(?:is|are|was|were|been|being|be|got|gets|get)"
 _NOT_ED = frozenset({"red", "bed", "need", "speed", "seed", "feed", "shed", "bred", "hundred", "led", "fed",
                      "indeed", "based", "related", "united", "detailed", "limited", "concerned", "interested",
@@ -154,9 +175,9 @@ def find_roles(doc: str, sentences: Sequence[tuple[int, int, int]], mentions: Se
         s_start, s_end = (sentences[sid][0], sentences[sid][1]) if sentences else (0, len(doc))
         after = doc[m.end:min(s_end, m.end + 80)]
         before = doc[max(s_start, m.start - 80):m.start]
-        governed = re.search(r"\b(?:of|in|on|at|to|from|with|for|by|into|over|against|and|or|between)\s+(?:the\s+)?$",
-                             before)
-        collective = re.match(r"\s+(?:" + "|".join(COLLECTIVES) + r")\b", after)
+        previous, earlier = _previous_words(before)
+        governed = previous in _GOVERNORS
+        collective = _collective().match(after)
         if not governed and (m.kind != "demonym" or collective):
             clause = after[collective.end():] if collective else after
             passive = patterns["passive_subject"].match(clause)
@@ -175,19 +196,23 @@ def find_roles(doc: str, sentences: Sequence[tuple[int, int, int]], mentions: Se
         if nominal:
             found.append((index, "agent", nominal.group("verb"),
                           "possessive_nominal" if m.kind != "demonym" else "demonym_nominal", sid))
-        by = patterns["by_passive"].search(before)
-        if by:
-            found.append((index, "agent", by.group("verb"), "by_passive", sid))
+        if not previous:
+            continue
+        if previous == "by":
+            by = patterns["by_passive"].search(before)
+            if by:
+                found.append((index, "agent", by.group("verb"), "by_passive", sid))
             continue
         modifier = re.match(r"(?:'s|’s)|\s+([a-z][\w-]*)", after)
         is_modifier = modifier is not None and (modifier.group(1) is None or (
             modifier.group(1) not in stop and modifier.group(1) not in COLLECTIVES
             and modifier.group(1) not in action_forms()))
-        for name in ("object", "against", "nominal_of"):
-            hit = patterns[name].search(before)
-            if hit and not (name == "object" and (is_modifier or m.kind == "demonym")):
-                found.append((index, "patient", hit.group("verb"), name, sid))
-                break
+        if previous in action_forms() and not (is_modifier or m.kind == "demonym"):
+            found.append((index, "patient", previous, "object", sid))
+        elif previous == "against":
+            found.append((index, "patient", "against", "against", sid))
+        elif previous in ("of", "on") and earlier in ACTION_NOUNS:
+            found.append((index, "patient", earlier, "nominal_of", sid))
     return found
 
 
