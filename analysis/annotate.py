@@ -16,8 +16,11 @@ mentions
     ``article_id, mention_id, sentence_id, start, end, surface, actor_id, kind, in_quote``;
     see :mod:`analysis.mentions` for the counting rules.
 
-Further layers (frames, quotes, roles, labels, sentiment) add their own tables when
-named in ``settings.layers``; each is a function registered in :data:`LAYERS`.
+Further layers add their own tables when named in ``settings.layers``; each is a
+function registered in :data:`LAYERS`:
+
+frames
+    ``article_id, sentence_id, scheme, frame, hits, n_words, score`` (see :mod:`analysis.frames`).
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ BASE_TABLES = ("sentences", "tokens", "mentions")
 #: (articles: DataFrame of the batch, tables: dict[str, DataFrame] so far, codebook, settings)
 #: and returns {table name: DataFrame}; rows depend only on their own article, so batches can
 #: be cut anywhere. Imported lazily so that the base layer stays light.
-LAYERS: dict[str, str] = {}
+LAYERS: dict[str, str] = {
+    "frames": "analysis.frames:annotate_frames",
+}
 
 Engine = Literal["serial", "processes", "dask"]
 

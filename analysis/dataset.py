@@ -178,26 +178,33 @@ def partitioned_term_counts(dataset: Dataset, *, by: Sequence[str] = (), drop_st
                             min_length: int = 2) -> pd.DataFrame:
     """Word counts and document frequencies per term (and group), summed over partitions.
 
-    Columns: ``by..., term, count, doc_freq, per_10k`` (per 10,000 words of the group).
+    Columns: ``by..., term, count, doc_freq, per_10k`` (per 10,000 words of the group,
+    stop words included in the denominator). Articles never span partitions, so
+    document frequencies add up exactly.
     """
+    keys = list(by)
     counts, totals = [], []
     for tokens in dataset.joined("tokens", columns=["article_id", "lower", "is_stop", "is_word"],
-                                 article_columns=list(by) or ["outlet"]):
+                                 article_columns=keys or ["outlet"]):
         words = tokens[tokens["is_word"]]
-        totals.append(words.groupby(list(by)).size().rename("words") if by else
-                      pd.Series({"all": len(words)}, name="words"))
+        totals.append(words.groupby(keys).size() if keys else pd.Series({"": len(words)}))
         kept = words[(~words["is_stop"] if drop_stopwords else True) & (words["lower"].str.len() >= min_length)]
-        grouped = kept.groupby([*by, "lower"]).agg(count=("article_id", "size"), doc_freq=("article_id", "nunique"))
-        counts.append(grouped)
+        count = kept.groupby([*keys, "lower"]).size().rename("count")
+        doc_freq = kept.drop_duplicates([*keys, "lower", "article_id"]).groupby([*keys, "lower"]).size()
+        counts.append(pd.concat([count, doc_freq.rename("doc_freq")], axis=1))
     if not counts:
-        return pd.DataFrame(columns=[*by, "term", "count", "doc_freq", "per_10k"])
-    table = pd.concat(counts).groupby(level=list(range(len(by) + 1))).sum().reset_index()
+        return pd.DataFrame(columns=[*keys, "term", "count", "doc_freq", "per_10k"])
+    table = pd.concat(counts).groupby(level=list(range(len(keys) + 1))).sum().reset_index()
     table = table.rename(columns={"lower": "term"})
-    words = pd.concat(totals).groupby(level=0).sum()
-    denominator = table[list(by)].apply(tuple, axis=1).map(lambda k: words[k if len(k) > 1 else k[0]]) if by \
-        else words.sum()
-    table["per_10k"] = table["count"] / denominator * 10_000
-    return table.sort_values([*by, "count", "term"], ascending=[True] * len(by) + [False, True]).reset_index(drop=True)
+    words = pd.concat(totals).groupby(level=list(range(len(keys))) if keys else 0).sum()
+    if keys:
+        table = table.merge(words.rename("_words").reset_index(), on=keys)
+        table["per_10k"] = table["count"] / table.pop("_words") * 10_000
+    else:
+        table["per_10k"] = table["count"] / words.sum() * 10_000
+    order = [*keys, "count", "term"]
+    return table.sort_values(order, ascending=[True] * len(keys) + [False, True]).reset_index(drop=True)[
+        [*keys, "term", "count", "doc_freq", "per_10k"]]
 
 
 def partitioned_frame_shares(dataset: Dataset, *, table: str = "frames") -> pd.DataFrame:
