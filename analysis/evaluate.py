@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.target_sentiment import LABELS, METHODS, load_model, target_features, target_sentiment
+from analysis.target_sentiment import LABELS, METHODS, load_model, target_sentiment
 
 __all__ = [
     "Target",
@@ -138,12 +138,8 @@ def f1_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
 def predict(targets: Sequence[Target], *, method: str) -> list[str]:
     """Labels predicted by ``method`` for each target."""
     if method in ("learned", "default"):
-        model = load_model()
-        preds = []
-        for t in targets:
-            feats, num = target_features(t.sentence, t.start, t.end, others=t.others, settings=model.settings)
-            preds.append(LABELS[int(np.argmax(model.logits(feats, num)))])
-        return preds
+        probs = load_model().score_many([(t.sentence, [(t.start, t.end), *t.others]) for t in targets])
+        return [LABELS[int(np.argmax(p[0]))] for p in probs]
     return [target_sentiment(t.sentence, t.start, t.end, others=t.others, method=method).label for t in targets]
 
 

@@ -129,22 +129,24 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
     model = load_model() if method in ("default", "learned") else None
     res = np.full((len(mentions), 4), np.nan)
     labels = np.empty(len(mentions), dtype=object)
+    items = []
     for rows in groups.values():
         spans = [(int(m_start[r]), int(m_end[r])) for r in rows]
         text = texts[rows[0]]
-        for k, r in enumerate(rows):
-            a, b = spans[k]
-            others = spans[:k] + spans[k + 1:]
+        for (a, b), r in zip(spans, rows):
             if not (0 <= a <= b <= len(text)):
                 raise ValueError(f"mention {mentions['mention_id'].iat[r]!r}: offsets {a}:{b} fall outside "
                                  f"sentence {mentions['sentence_id'].iat[r]!r} (length {len(text)})")
-            if model is not None:
-                feats, num = target_features(text, a, b, others=others, settings=model.settings)
-                p = model.predict_proba(feats, num)
-                res[r] = (p[2] - p[0], p[0], p[1], p[2])
-                labels[r] = LABELS[int(np.argmax(p))]
-            else:
-                ts = target_sentiment(text, a, b, others=others, method=method)
+        items.append((text, spans))
+    if model is not None:  # all targets of a sentence at once, many sentences per numpy step
+        for rows, p in zip(groups.values(), model.score_many(items)):
+            res[rows, 0] = p[:, 2] - p[:, 0]
+            res[rows, 1:] = p
+        labels[:] = np.asarray(LABELS, dtype=object)[res[:, 1:].argmax(axis=1)]
+    else:
+        for rows, (text, spans) in zip(groups.values(), items):
+            for k, r in enumerate(rows):
+                ts = target_sentiment(text, *spans[k], others=spans[:k] + spans[k + 1:], method=method)
                 res[r, 0] = ts.score
                 labels[r] = ts.label
     out = pd.DataFrame({
