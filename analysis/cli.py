@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     candidates.add_argument("--min-count", type=int, default=5)
     candidates.add_argument("--top-n", type=int, default=50)
     candidates.set_defaults(run=_candidates)
+
+    from analysis.report import add_report_parser
+
+    add_report_parser(sub)
     return parser
 
 

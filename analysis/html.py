@@ -1,0 +1,179 @@
+"""HTML for batch reports: executed notebooks exported with nbconvert, and the run's ``index.html``.
+
+Every piece of text that reaches HTML here goes through :func:`html.escape` (actor labels,
+titles, error messages, parameters). Notebook output is rendered by nbconvert: tables
+from pandas are escaped by pandas (``to_html`` escapes by default); Markdown output is
+rendered as Markdown, so a notebook that puts article text into Markdown must escape it
+first (:func:`escape_markdown`).
+
+Exported pages work offline: the MathJax and Mermaid loaders of nbconvert's ``lab``
+template (scripts fetched from a CDN) are left out, because the suite's notebooks show
+neither formulas nor diagrams, and figures are embedded in the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import nbformat
+
+from analysis.store import write_text_atomic
+
+#: nbconvert's lab template without the scripts it would fetch from a CDN.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
+
+
+def escape(text: object) -> str:
+    """``html.escape`` of ``str(text)`` (quotes included)."""
+    return html.escape(str(text), quote=True)
+
+
+def escape_markdown(text: object) -> str:
+    """Text safe to put into a Markdown output: HTML escaped, Markdown markup characters backslashed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(text))
+
+
+def export_html(notebook: str | Path | nbformat.NotebookNode, output: str | Path, *, title: str,
+                show_code: bool = False) -> Path:
+    """Export an executed notebook to a self-contained HTML page (code hidden unless ``show_code``)."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
+    exporter = HTMLExporter(extra_loaders=[DictLoader({"report.html.j2": _TEMPLATE})],
+                            template_file="report.html.j2", exclude_input=not show_code,
+                            exclude_input_prompt=not show_code, exclude_output_prompt=True,
+                            embed_images=True)
+    nb = nbformat.from_dict(nb)
+    nb.metadata["title"] = title  # the template escapes it
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return write_text_atomic(output, body)
+
+
+_STYLE = """
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 72em;
+       color: #222; padding: 0 1em; line-height: 1.4; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.7em; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.failed { color: #b00020; font-weight: bold; } .ok { color: #2e7d32; }
+.figures { display: flex; flex-wrap: wrap; gap: 1em; }
+figure { margin: 0; width: 20em; } figure img { width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.8em; color: #555; }
+code, pre { font-size: 0.85em; } pre { white-space: pre-wrap; background: #fafafa; padding: 0.5em; }
+"""
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{escape(href)}">{escape(text)}</a>'
+
+
+def _number(value: Any, fmt: str) -> str:
+    try:
+        if value is None or value != value:  # None or NaN
+            return ""
+        return format(value, fmt)
+    except (TypeError, ValueError):
+        return escape(value)
+
+
+def render_index(*, title: str, parameters: Mapping[str, Any], runs: Sequence[Mapping[str, Any]],
+                 actors: Sequence[Mapping[str, Any]], figures: Mapping[str, Any],
+                 files: Sequence[tuple[str, str]], notes: Sequence[str] = ()) -> str:
+    """The run's index page: reports, actors (summary), failures, figures and data files.
+
+    ``runs``: dicts with name, label, actor, status, seconds, html, ipynb, error;
+    ``actors``: rows of the summary table; ``figures``: the figures manifest (name → entry
+    with files, notebook, caption, parameters); ``files``: (relative path, description).
+    Links are relative to the run folder, so the folder can be moved or archived whole.
+    """
+    parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+             f"<title>{escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+             f"<h1>{escape(title)}</h1>"]
+    failed = [r for r in runs if r["status"] != "ok"]
+    status = (f'<span class="failed">{len(failed)} of {len(runs)} notebook run(s) failed</span>' if failed
+              else f'<span class="ok">all {len(runs)} notebook run(s) succeeded</span>')
+    parts.append(f"<p>{status}.</p>")
+    parts.append("<table>" + "".join(
+        f"<tr><th>{escape(key)}</th><td><code>{escape(value)}</code></td></tr>"
+        for key, value in parameters.items()) + "</table>")
+    for note in notes:
+        parts.append(f"<p>{escape(note)}</p>")
+
+    if failed:
+        parts.append("<h2>Failures</h2><table><tr><th>notebook</th><th>actor</th><th>error</th></tr>")
+        for run in failed:
+            target = _link(run["html"], run["label"]) if run.get("html") else escape(run["label"])
+            parts.append(f"<tr><td>{target}</td><td>{escape(run.get('actor') or '')}</td>"
+                         f"<td><pre>{escape(run.get('error', ''))}</pre></td></tr>")
+        parts.append("</table>")
+
+    corpus_runs = [r for r in runs if not r.get("actor")]
+    parts.append("<h2>Reports</h2><table><tr><th>report</th><th>status</th><th>seconds</th><th>notebook</th></tr>")
+    for run in corpus_runs:
+        parts.append(_run_row(run))
+    parts.append("</table>")
+
+    if actors:
+        parts.append("<h2>Actors</h2><table><tr><th>actor</th><th>type</th><th>mentions</th><th>articles</th>"
+                     "<th>share of articles</th><th>share of headlines</th><th>tone (mean)</th>"
+                     "<th>95% interval</th><th>dossier</th></tr>")
+        for row in actors:
+            dossier = (_link(row["dossier_html"], "dossier") if row.get("dossier_html") else "")
+            status = row.get("dossier_status") or ""
+            if status and status != "ok":
+                dossier += f' <span class="failed">({escape(status)})</span>'
+            interval = ("" if row.get("tone_ci_low") is None or row.get("tone_ci_low") != row.get("tone_ci_low")
+                        else f"{row['tone_ci_low']:+.2f} to {row['tone_ci_high']:+.2f}")
+            parts.append(
+                f"<tr><td>{escape(row['label'])} <code>{escape(row['actor_id'])}</code></td>"
+                f"<td>{escape(row.get('type', ''))}</td>"
+                f"<td class=\"num\">{_number(row.get('mentions'), 'd')}</td>"
+                f"<td class=\"num\">{_number(row.get('articles'), 'd')}</td>"
+                f"<td class=\"num\">{_number(row.get('share_articles'), '.1%')}</td>"
+                f"<td class=\"num\">{_number(row.get('share_headline'), '.1%')}</td>"
+                f"<td class=\"num\">{_number(row.get('tone_mean'), '+.2f')}</td>"
+                f"<td class=\"num\">{interval}</td><td>{dossier}</td></tr>")
+        parts.append("</table>")
+
+    parts.append("<h2>Figures</h2>")
+    if not figures:
+        parts.append("<p>No figures were exported.</p>")
+    by_notebook: dict[str, list[Mapping[str, Any]]] = {}
+    for name in sorted(figures):
+        by_notebook.setdefault(str(figures[name].get("notebook") or "other"), []).append(figures[name])
+    for notebook, entries in by_notebook.items():
+        parts.append(f"<h3>{escape(notebook)}</h3><div class=\"figures\">")
+        for entry in entries:
+            files_ = list(entry.get("files", []))
+            png = next((f for f in files_ if f.endswith(".png")), None)
+            image = f'<img src="figures/{escape(png)}" alt="{escape(entry.get("caption") or entry["name"])}">' \
+                if png else ""
+            links = " · ".join(_link(f"figures/{f}", f.rsplit(".", 1)[-1].upper()) for f in files_)
+            parts.append(f"<figure>{image}<figcaption><b>{escape(entry['name'])}</b>: "
+                         f"{escape(entry.get('caption', ''))}<br>{links}</figcaption></figure>")
+        parts.append("</div>")
+
+    parts.append("<h2>Data and provenance</h2><ul>")
+    for path, description in files:
+        parts.append(f"<li>{_link(path, path)}: {escape(description)}</li>")
+    parts.append("</ul></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _run_row(run: Mapping[str, Any]) -> str:
+    report = _link(run["html"], run["label"]) if run.get("html") else escape(run["label"])
+    status = ('<span class="ok">ok</span>' if run["status"] == "ok"
+              else f'<span class="failed">{escape(run["status"])}</span>')
+    notebook = _link(run["ipynb"], "ipynb") if run.get("ipynb") else ""
+    return (f"<tr><td>{report}</td><td>{status}</td><td class=\"num\">{run.get('seconds', 0):.1f}</td>"
+            f"<td>{notebook}</td></tr>")
