@@ -9,13 +9,20 @@
 * :func:`actor_tone` - mean tone and class shares per actor (and optionally
   outlet, date ...), with seeded bootstrap percentile intervals (Efron &
   Tibshirani 1993) over mentions.
-* :func:`evidence` - the most negative and most positive mentions of an actor
-  with their sentences, for reading what the numbers rest on.
+* :func:`evidence` / :func:`evidence_table` - the most negative and most
+  positive mentions of an actor with their sentences, for reading what the
+  numbers rest on.
+* :func:`quote_tone` - VADER tone of each actor's own quotes (sentiment
+  expressed *by* the actor), kept apart from the tone *about* the actor.
+* :func:`with_articles` - join outlet, date and a period (week, month) to any
+  of these tables, so :func:`actor_tone` can group by outlet or over time.
+* :func:`annotate_sentiment` - the annotation layer (``sentence_sentiment``
+  and ``mention_sentiment`` tables).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,16 +30,20 @@ import pandas as pd
 from analysis.target_sentiment import (
     LABELS,
     METHODS,
+    THRESHOLD,
     Method,
     TargetScore,
     load_model,
-    target_features,
     target_sentiment,
 )
 from analysis.vader import METHOD_NOTE as VADER_NOTE
 from analysis.vader import fast_analyzer, nltk_analyzer
 
 __all__ = [
+    "annotate_sentiment",
+    "evidence_table",
+    "quote_tone",
+    "with_articles",
     "score_sentences",
     "score_mentions",
     "target_sentiment",
@@ -43,22 +54,56 @@ __all__ = [
     "nltk_analyzer",
 ]
 
-SENTENCE_COLUMNS = ["article_id", "sentence_id", "neg", "neu", "pos", "compound"]
+SENTENCE_COLUMNS = ["article_id", "sentence_id", "neg", "neu", "pos", "compound", "label"]
+QUOTE_TONE_COLUMNS = ["article_id", "quote_id", "actor_id", "kind", "n_words", "neg", "neu", "pos", "compound",
+                      "score", "label"]
 MENTION_COLUMNS = ["article_id", "mention_id", "actor_id", "sentence_id", "score", "label",
                    "p_negative", "p_neutral", "p_positive", "method"]
 
 
-def method_note(*, method: str = "learned") -> str:
-    """A sentence a write-up can cite for the sentiment method used."""
+def method_note(*, method: str = "learned", neutral_band: float = THRESHOLD, n_boot: int = 2000,
+                seed: int = 0) -> str:
+    """A Markdown paragraph a write-up can cite: lexicon, model, thresholds, evaluation figures."""
+    lines = [
+        f"**Sentence tone.** {VADER_NOTE} Sentences are labelled positive at compound >= {neutral_band:g}, "
+        f"negative at <= -{neutral_band:g}, neutral otherwise.",
+    ]
     if method in ("default", "learned"):
         meta = load_model().meta
-        return (
-            "Sentence tone: " + VADER_NOTE + " Tone toward actors: target-dependent logistic regression "
-            f"trained on NewsMTSC train (Hamborg & Donnay 2021; {meta.get('train_sha256', '?')[:12]}), "
-            "features from the mention's clause, side and distance, VADER lexicon valences, speaker role, "
-            "negation and 'but' contrast; score = P(positive) - P(negative)."
-        )
-    return "Sentence tone and tone toward actors: " + VADER_NOTE
+        chosen = meta.get("chosen", {})
+        held = meta.get("heldout_chosen", {})
+        lines.append(
+            "**Tone toward each actor** (target-dependent): a multinomial logistic regression trained on "
+            f"NewsMTSC `train` (Hamborg & Donnay 2021; file sha256 {meta.get('train_sha256', '?')[:12]}, "
+            f"{meta.get('n_targets', '?')} targets, trained {meta.get('date', '?')} by "
+            f"`{meta.get('script', 'python -m analysis.train_sentiment')}`) over features of the words that "
+            "concern the mention: its clause (split at punctuation, 'but', 'while', 'who', ...), side and "
+            "distance, the region nearer to it than to any other actor, VADER lexicon valences (with negation), "
+            "its role (speaker of a speech verb, sentence subject, object of a preposition, inside a quote) and "
+            "'but' contrast. Score = P(positive) - P(negative) in [-1, 1]; label = the most probable class. "
+            f"Settings chosen on a held-out 20% of `train` (split by sentence): {chosen}."
+            + (f" Held-out macro-F1 {held.get('macro_f1', float('nan')):.3f}, accuracy "
+               f"{held.get('accuracy', float('nan')):.3f}." if held else ""))
+        report = meta.get("devtest_mt_report")
+        if report:
+            lines.append(
+                f"**Evaluation** on NewsMTSC `devtest_mt` ({report.get('n_targets', '?')} targets, used once, "
+                f"after all choices): macro-F1 {report['learned']['macro_f1']:.3f}, accuracy "
+                f"{report['learned']['accuracy']:.3f}; whole-sentence VADER (compound cut at +-0.05) "
+                f"{report['vader_sentence']['macro_f1']:.3f} / {report['vader_sentence']['accuracy']:.3f} "
+                "(`python -m analysis.evaluate sentiment devtest_mt.jsonl`).")
+    else:
+        lines.append(f"**Tone toward each actor:** method `{method}` (VADER lexicon scores, no learning), "
+                     f"labelled at +-{neutral_band:g}.")
+    lines.append(
+        "**Quote tone** (sentiment expressed *by* an actor): VADER compound of the text of each quote attributed "
+        "to the actor (direct, partial and indirect quotes and 'according to'; coordinated speakers each "
+        "count the quote), kept apart from the tone *toward* the actor.")
+    lines.append(
+        f"**Uncertainty:** 95% percentile bootstrap intervals of the mean score over mentions (or quotes), "
+        f"{n_boot} resamples, numpy seed {seed} (Efron & Tibshirani 1993); mentions within an article are "
+        "treated as independent, so intervals are optimistic where an article repeats an actor.")
+    return "\n\n".join(lines)
 
 
 def _require(df: pd.DataFrame, cols: Sequence[str], name: str) -> None:
@@ -67,7 +112,7 @@ def _require(df: pd.DataFrame, cols: Sequence[str], name: str) -> None:
         raise KeyError(f"{name} table lacks column(s) {missing}; expected at least {list(cols)}")
 
 
-def score_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+def score_sentences(sentences: pd.DataFrame, *, neutral_band: float = THRESHOLD) -> pd.DataFrame:
     """VADER scores of each sentence.
 
     Input: a table with ``article_id, sentence_id, text`` (more columns are
@@ -77,7 +122,8 @@ def score_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     * ``neg``, ``neu``, ``pos`` - shares of negative, neutral and positive
       lexicon weight (sum to about 1; rounded to 3 decimals as VADER does);
     * ``compound`` - normalised sum of valences in [-1, 1] (4 decimals);
-      >= 0.05 reads as positive, <= -0.05 as negative.
+    * ``label`` - positive where ``compound >= neutral_band``, negative where
+      ``compound <= -neutral_band``, else neutral (VADER's own cut is 0.05).
 
     Scores equal NLTK's ``SentimentIntensityAnalyzer.polarity_scores``.
     """
@@ -89,11 +135,23 @@ def score_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
         "article_id": sentences["article_id"].to_numpy(),
         "sentence_id": sentences["sentence_id"].to_numpy(),
         "neg": arr[:, 0], "neu": arr[:, 1], "pos": arr[:, 2], "compound": arr[:, 3],
+        "label": _labels(arr[:, 3], neutral_band),
     })
     return out[SENTENCE_COLUMNS]
 
 
-def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: Method = "default") -> pd.DataFrame:
+def _labels(compound: np.ndarray, band: float) -> np.ndarray:
+    """negative / neutral / positive of VADER compounds cut at +-``band``."""
+    if not 0 <= band < 1:
+        raise ValueError(f"neutral_band must be in [0, 1), got {band}")
+    out = np.full(len(compound), "neutral", dtype=object)
+    out[compound >= band] = "positive"
+    out[compound <= -band] = "negative"
+    return out
+
+
+def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: Method = "default",
+                   neutral_band: float = THRESHOLD) -> pd.DataFrame:
     """Target-dependent sentiment toward each mention.
 
     ``mentions`` has ``article_id, mention_id, sentence_id, start, end,
@@ -103,7 +161,9 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
     (they bound what concerns each actor). Output columns: ``article_id,
     mention_id, actor_id, sentence_id, score`` (in [-1, 1]), ``label``
     (negative/neutral/positive), ``p_negative, p_neutral, p_positive`` (nan
-    for the lexicon methods) and ``method``.
+    for the lexicon methods) and ``method``. ``neutral_band`` cuts the scores of
+    the lexicon methods into labels (the learned model labels by its most
+    probable class).
     """
     _require(sentences, ["article_id", "sentence_id", "start", "end", "text"], "sentences")
     _require(mentions, ["article_id", "mention_id", "sentence_id", "start", "end", "actor_id"], "mentions")
@@ -148,7 +208,7 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
             for k, r in enumerate(rows):
                 ts = target_sentiment(text, *spans[k], others=spans[:k] + spans[k + 1:], method=method)
                 res[r, 0] = ts.score
-                labels[r] = ts.label
+        labels[:] = _labels(res[:, 0], neutral_band)
     out = pd.DataFrame({
         "article_id": mentions["article_id"].to_numpy(),
         "mention_id": mentions["mention_id"].to_numpy(),
@@ -227,3 +287,86 @@ def evidence(mention_scores: pd.DataFrame, sentences: pd.DataFrame, *, actor_id:
         parts.append(part)
     cols = ["side", "rank", "article_id", "sentence_id", "mention_id", "score", "label", "text"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def evidence_table(mention_scores: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[str],
+                   n: int = 5) -> pd.DataFrame:
+    """:func:`evidence` for several actors: ``actor_id`` first, then the columns of :func:`evidence`.
+
+    Actors come in the order given; an actor without scored mentions gives no rows.
+    """
+    parts = [evidence(mention_scores, sentences, actor_id=a, n=n).assign(actor_id=a) for a in actors]
+    cols = ["actor_id", "side", "rank", "article_id", "sentence_id", "mention_id", "score", "label", "text"]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def quote_tone(quotes: pd.DataFrame, *, neutral_band: float = THRESHOLD,
+               speaker_types: Sequence[str] = ("actor",), kinds: Sequence[str] | None = None,
+               joint: str = ";") -> pd.DataFrame:
+    """VADER tone of each actor's own quotes: sentiment expressed *by* the speaker.
+
+    Input: the ``quotes`` table of :mod:`analysis.quotes` (``article_id, quote_id,
+    kind, text, speaker_actor_id, speaker_type, n_words`` at least). Quotes whose
+    ``speaker_type`` is not in ``speaker_types`` (by default unnamed, other and
+    unknown speakers are left out) or whose ``kind`` is not in ``kinds`` (default:
+    every kind: direct, partial, indirect, according_to) are dropped. A quote of
+    coordinated speakers (``speaker_actor_id`` "us;nato", joined by ``joint``)
+    counts once for each of them.
+
+    The quote's text is scored as one text with NLTK's VADER (the exact fast
+    scorer of :mod:`analysis.vader`). This is the tone *of the words the actor
+    is reported to say*, which is a different thing from the tone *toward* the
+    actor (:func:`score_mentions`); an indirect quote is the journalist's
+    paraphrase. Columns: ``article_id, quote_id, actor_id`` (the speaker),
+    ``kind, n_words, neg, neu, pos, compound``, ``score`` (= compound, so that
+    :func:`actor_tone` applies) and ``label`` (compound cut at
+    +-``neutral_band``). Rows are sorted by article, quote and actor.
+    """
+    _require(quotes, ["article_id", "quote_id", "kind", "text", "speaker_actor_id", "speaker_type", "n_words"],
+             "quotes")
+    q = quotes[quotes["speaker_type"].isin(list(speaker_types))]
+    if kinds is not None:
+        q = q[q["kind"].isin(list(kinds))]
+    q = q[q["speaker_actor_id"].fillna("").astype(str).str.len() > 0]
+    q = q.assign(actor_id=q["speaker_actor_id"].astype(str).str.split(joint)).explode("actor_id")
+    q = q[q["actor_id"].str.len() > 0]
+    fv = fast_analyzer()
+    scores = np.array([fv.scores(t) for t in q["text"].astype(str)], dtype=np.float64).reshape(len(q), 4)
+    out = pd.DataFrame({
+        "article_id": q["article_id"].to_numpy(), "quote_id": q["quote_id"].to_numpy(),
+        "actor_id": q["actor_id"].to_numpy(dtype=object), "kind": q["kind"].to_numpy(),
+        "n_words": q["n_words"].to_numpy(),
+        "neg": scores[:, 0], "neu": scores[:, 1], "pos": scores[:, 2], "compound": scores[:, 3],
+        "score": scores[:, 3], "label": _labels(scores[:, 3], neutral_band),
+    })
+    return out.sort_values(["article_id", "quote_id", "actor_id"], kind="mergesort").reset_index(drop=True)[
+        QUOTE_TONE_COLUMNS]
+
+
+def with_articles(table: pd.DataFrame, articles: pd.DataFrame, *, period: str | None = None) -> pd.DataFrame:
+    """``table`` (any table with ``article_id``) with each article's ``outlet`` and ``date`` joined in.
+
+    ``period`` ("D", "W", "M", ...) adds a ``period`` column: the first day of the
+    date's day, week (Monday) or month, as a timestamp, for grouping over time.
+    """
+    _require(table, ["article_id"], "table")
+    _require(articles, ["article_id", "outlet", "date"], "articles")
+    out = table.merge(articles[["article_id", "outlet", "date"]], on="article_id", how="left", validate="many_to_one")
+    if period:
+        dates = pd.to_datetime(out["date"])
+        out["period"] = dates.dt.to_period(period).dt.start_time.dt.normalize()
+    return out
+
+
+def annotate_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], codebook: object = None,
+                       settings: object = None) -> dict[str, pd.DataFrame]:
+    """Annotation layer "sentiment": ``sentence_sentiment`` and ``mention_sentiment`` of a batch.
+
+    Needs the ``sentences`` and ``mentions`` tables (offsets into the same document
+    text). Sentence tone is VADER cut at VADER's own +-0.05; tone toward each mention
+    is the default learned method. Rows depend only on their own article.
+    """
+    sentences, mentions = tables["sentences"], tables["mentions"]
+    return {"sentence_sentiment": score_sentences(sentences),
+            "mention_sentiment": score_mentions(sentences, mentions)}

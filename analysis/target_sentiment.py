@@ -99,6 +99,7 @@ class Settings:
     window: int = 12  # tokens each side that get side/band features
     bigram_window: int = 4  # tokens each side whose bigrams are features
     sentence_words: bool = True  # add a bag of the whole sentence's words
+    relations: bool = False  # add target-relation features (role x clause valence, nearest sentiment word, ...)
 
 
 @dataclass(frozen=True)
@@ -404,12 +405,58 @@ def _residual(tg: _Target, settings: Settings) -> tuple[list[str], dict[str, flo
     if info.but_index >= 0:
         feats.append("but:after" if info.but_index < t0 else "but:before")
     feats.append("n_others:" + str(min(tg.n_others, 3)))
+    if settings.relations:
+        _relation_features(tg, feats, num, s_c, prev, nxt)
     comp = info.compound
     num["compound"] = comp
     num["compound_pos"] = max(comp, 0.0)
     num["compound_neg"] = min(comp, 0.0)
     num["rel_pos"] = t0 / max(n - 1, 1)
     return feats, num
+
+
+def _sign(v: float) -> str:
+    return "+" if v > 0 else "-" if v < 0 else "0"
+
+
+def _relation_features(tg: _Target, feats: list[str], num: dict[str, float], s_c: float, prev: str,
+                       nxt: str) -> None:
+    """How the target relates to the sentiment words around it (``Settings.relations``).
+
+    * role x valence of its own clause (``rc:speaker:-``: the target speaks in a negative clause);
+    * the nearest sentiment word on each side: its sign, distance band, and whether another
+      target stands between (then the word more likely concerns that one);
+    * the first sentiment word right after the target within 3 tokens (target as subject of an
+      evaluative verb: "X condemned", "X praised") and right before it ("praised X");
+    * the target's clause scored like VADER's compound (``cC``).
+    """
+    info, words = tg.info, tg.words
+    t0, t1 = tg.t0, tg.t1
+    val = info.valences
+    sc = _sign(s_c)
+    roles = [f for f in feats if f.startswith("role:")] or ["role:none"]
+    for r in roles:
+        feats.append(f"rc:{r[5:]}:{sc}")
+    left = [i for i in info.lex_index if i < t0]
+    right = [i for i in info.lex_index if i > t1]
+    if left:
+        i = left[-1]
+        between = "<other>" in words[i + 1 : t0]
+        feats.append(f"nearL:{_sign(val[i])}{_band(t0 - i)}{'x' if between else ''}")
+        if t0 - i <= 3:
+            feats.append(f"preL:{_sign(val[i])}:{info.norms[i]}")
+    else:
+        feats.append("nearL:none")
+    if right:
+        i = right[0]
+        between = "<other>" in words[t1 + 1 : i]
+        feats.append(f"nearR:{_sign(val[i])}{_band(i - t1)}{'x' if between else ''}")
+        if i - t1 <= 3:
+            feats.append(f"subjR:{_sign(val[i])}")
+    else:
+        feats.append("nearR:none")
+    x = 4.0 * s_c
+    num["cC"] = x / math.sqrt(x * x + 15)
 
 
 def target_features(

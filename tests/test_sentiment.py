@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sentiment import actor_tone, evidence, score_mentions, score_sentences
+from analysis.sentiment import (actor_tone, annotate_sentiment, evidence, evidence_table, quote_tone, score_mentions,
+                                score_sentences, with_articles)
 from analysis.target_sentiment import LABELS, TargetScore, target_sentiment
 from analysis.vader import FastVader, nltk_analyzer, polarity_scores
 
@@ -92,7 +93,7 @@ class TestScoreSentences:
         df = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1], "start": [0, 30],
                            "text": ["The movie was not bad at all!", "Nothing."]})
         out = score_sentences(df)
-        assert list(out.columns) == ["article_id", "sentence_id", "neg", "neu", "pos", "compound"]
+        assert list(out.columns) == ["article_id", "sentence_id", "neg", "neu", "pos", "compound", "label"]
         assert out["compound"].tolist() == [0.484, 0.0]
         assert out["pos"].iloc[0] == polarity_scores("The movie was not bad at all!").pos
 
@@ -309,3 +310,99 @@ class TestFastPath:
         for s in ["U.S.-led talks: Biden's \"red line\" -- 3.5% of GDP!", "  café’s naïve  résumé… ok", ""]:
             info = _sentence_info(s)
             assert [(t, a, b) for t, a, b in zip(info.tokens, info.starts, info.ends)] == tokenize(s)
+
+
+# --- quote tone, joins, evidence, the annotation layer ----------------------------
+
+@pytest.fixture
+def quotes():
+    # the schema of analysis.quotes.QUOTE_COLUMNS (the columns quote_tone reads, plus a few)
+    return pd.DataFrame({
+        "article_id": ["a1", "a1", "a1", "a2", "a2"],
+        "quote_id": [0, 1, 2, 0, 1],
+        "kind": ["direct", "indirect", "direct", "partial", "direct"],
+        "text": ["This is a tragedy.", "the talks were good", "We will win!", "no comment", "Great news."],
+        "speaker_actor_id": ["putin", "united_states;nato", "", "biden", "kirby"],
+        "speaker_text": ["Putin", "The U.S. and NATO", "an official", "Biden", "Kirby"],
+        "speaker_type": ["actor", "actor", "unnamed", "actor", "actor"],
+        "verb": ["said", "said", "said", "said", "added"],
+        "sentence_id": [1, 2, 3, 1, 2],
+        "n_words": [4, 4, 3, 2, 2],
+    })
+
+
+class TestQuoteTone:
+    def test_rows_scores_and_labels(self, quotes):
+        out = quote_tone(quotes)
+        assert list(out.columns) == ["article_id", "quote_id", "actor_id", "kind", "n_words", "neg", "neu", "pos",
+                                     "compound", "score", "label"]
+        # the unnamed speaker is left out; the joint quote counts for both speakers
+        assert out[["article_id", "quote_id", "actor_id"]].values.tolist() == [
+            ["a1", 0, "putin"], ["a1", 1, "nato"], ["a1", 1, "united_states"], ["a2", 0, "biden"], ["a2", 1, "kirby"]]
+        # NLTK 3.10.4 VADER, vaderSentiment 3.3.2 lexicon
+        assert out["compound"].tolist() == [-0.6597, 0.4404, 0.4404, -0.296, 0.6249]
+        assert out["label"].tolist() == ["negative", "positive", "positive", "negative", "positive"]
+        assert (out["score"] == out["compound"]).all()
+
+    def test_band_kinds_and_speaker_types(self, quotes):
+        wide = quote_tone(quotes, neutral_band=0.45)
+        assert wide["label"].tolist() == ["negative", "neutral", "neutral", "neutral", "positive"]
+        direct = quote_tone(quotes, kinds=["direct"], speaker_types=["actor", "unnamed"])
+        assert direct["quote_id"].tolist() == [0, 1]  # a1/0 putin, a2/1 kirby; the unnamed one has no actor id
+        with pytest.raises(KeyError, match="speaker_type"):
+            quote_tone(quotes.drop(columns="speaker_type"))
+
+    def test_aggregates_with_actor_tone(self, quotes):
+        tone = actor_tone(quote_tone(quotes), n_boot=50)
+        assert tone["actor_id"].tolist() == ["biden", "kirby", "nato", "putin", "united_states"]
+        assert tone["n_mentions"].tolist() == [1, 1, 1, 1, 1]
+
+
+class TestWithArticlesAndEvidenceTable:
+    def test_period_and_outlet(self):
+        scores = pd.DataFrame({"article_id": ["a", "b", "a"], "score": [0.1, -0.2, 0.3]})
+        articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["x", "y"],
+                                 "date": pd.to_datetime(["2022-02-23", "2022-03-02"])})
+        out = with_articles(scores, articles, period="W")
+        assert out["outlet"].tolist() == ["x", "y", "x"]
+        assert [str(p.date()) for p in out["period"]] == ["2022-02-21", "2022-02-28", "2022-02-21"]
+        assert str(with_articles(scores, articles, period="M")["period"].iloc[1].date()) == "2022-03-01"
+
+    def test_evidence_table(self, scored):
+        sentences = scored[["article_id", "sentence_id"]].drop_duplicates().assign(text="t")
+        ev = evidence_table(scored, sentences, actors=["y", "x", "nobody"], n=2)
+        assert ev["actor_id"].tolist() == ["y"] * 4 + ["x"] * 4
+        assert list(ev.columns[:3]) == ["actor_id", "side", "rank"]
+
+
+class TestAnnotateSentiment:
+    def test_layer_tables(self, tables):
+        sentences, mentions = tables
+        out = annotate_sentiment(pd.DataFrame({"article_id": ["d1"]}), {"sentences": sentences, "mentions": mentions,
+                                                                        "tokens": pd.DataFrame()}, None, None)
+        assert set(out) == {"sentence_sentiment", "mention_sentiment"}
+        assert out["sentence_sentiment"]["label"].tolist() == ["positive", "negative"]  # 0.4939, -0.4588
+        assert out["mention_sentiment"]["mention_id"].tolist() == [0, 1, 2, 3, 4]
+        empty = annotate_sentiment(pd.DataFrame(), {"sentences": sentences.iloc[:0], "mentions": mentions.iloc[:0]})
+        assert empty["sentence_sentiment"].empty and empty["mention_sentiment"].empty
+
+
+class TestPlots:
+    def test_figures_and_thin_data(self, scored):
+        from matplotlib.figure import Figure
+
+        from analysis.plots_sentiment import plot_actor_tone, plot_tone_heatmap, plot_tone_trend
+
+        tone = actor_tone(scored, n_boot=50)
+        fig = plot_actor_tone(tone, colours={"x": "#ff0000"}, labels={"x": "X"})
+        assert isinstance(fig, Figure) and [t.get_text() for t in fig.axes[0].get_yticklabels()] != []
+        thin = plot_actor_tone(tone.iloc[:0], colours={}, labels={})
+        assert "too little data" in thin.axes[0].texts[0].get_text()
+        by_outlet = actor_tone(scored, by=["actor_id", "outlet"], n_boot=50)
+        assert len(plot_tone_heatmap(by_outlet, labels={}).axes) == 2  # heatmap + colour bar
+        one = plot_tone_heatmap(by_outlet[by_outlet["outlet"] == "o1"], labels={})
+        assert "One outlet only" in one.axes[0].texts[0].get_text()
+        trend = plot_tone_trend(by_outlet.rename(columns={"outlet": "period"}), colours={}, labels={}, actors=["x"])
+        assert isinstance(trend, Figure)
+        assert "One period only" in plot_tone_trend(tone.assign(period=1), colours={}, labels={},
+                                                    actors=["x"]).axes[0].texts[0].get_text()
