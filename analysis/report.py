@@ -298,8 +298,8 @@ def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
     for actor in chosen:
         other = slugs.setdefault(slug(actor), actor)
         if other != actor:
-            raise InputError.at(codebook_path, field="id", expected="actor ids that stay distinct as file names",
-                                got=f"{other!r} and {actor!r} both become {slug(actor)!r}")
+            raise InputError.at(codebook_path, field="id", expected=f"actor ids that stay distinct as file names "
+                                f"({other!r} already becomes {slug(actor)!r})", got=actor)
     paths = select_notebooks(notebooks)
     runs: list[NotebookRun] = []
     layer_sets: list[tuple[str, ...]] = []
