@@ -21,6 +21,13 @@ function registered in :data:`LAYERS`:
 
 frames
     ``article_id, sentence_id, scheme, frame, hits, n_words, score`` (see :mod:`analysis.frames`).
+quotes
+    direct, partial and indirect quotes with speaker, verb and verb class (see :mod:`analysis.quotes`).
+roles
+    agent / patient roles of mentions with the rule and evidence sentence (see :mod:`analysis.roles`).
+labels
+    titles, appositives and predicate nominals attached to actors, with who asserts them
+    (see :mod:`analysis.labels`; run after ``quotes`` so that it reuses the quotes table).
 """
 
 from __future__ import annotations
@@ -56,6 +63,9 @@ BASE_TABLES = ("sentences", "tokens", "mentions")
 #: be cut anywhere. Imported lazily so that the base layer stays light.
 LAYERS: dict[str, str] = {
     "frames": "analysis.frames:annotate_frames",
+    "quotes": "analysis.quotes:annotate_quotes",
+    "roles": "analysis.roles:annotate_roles",
+    "labels": "analysis.labels:annotate_labels",
 }
 
 Engine = Literal["serial", "processes", "dask"]

@@ -7,6 +7,8 @@ Rules (documented for users next to the codebook, ``seeds/actors.yaml``):
 * longest match wins, and a title folds into the person it precedes: "Russian
   President Vladimir Putin" is one mention of Putin, kind ``title``; the nested
   "Russian" is not a mention of Russia (see :func:`_fold_titles`);
+* a person's surname alone ("Austin said") counts once the article has named the
+  person in full ("Lloyd Austin"), kind ``surname``;
 * a dateline ("(WASHINGTON) --" opening a paragraph) holds no mention;
 * a pronoun counts only in an attribution ("he added"), and resolves to the
   speaker in context: right after a closing quote ('"...," he added') it is the
@@ -34,10 +36,11 @@ from analysis.text import paragraph_spans
 
 MENTION_COLUMNS = ["article_id", "mention_id", "sentence_id", "start", "end", "surface", "actor_id", "kind",
                    "in_quote"]
-KINDS = ("name", "title", "demonym", "metonym", "pattern", "pronoun")
+KINDS = ("name", "surname", "title", "demonym", "metonym", "pattern", "pronoun")
 _DATELINE = re.compile(r"\(?[A-Z][A-Z .,'’-]{1,40}\)?\s*(?:--|—|–)\s")
 _QUOTE_PAIRS = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 _WORD_BEFORE = re.compile(r"(\S+) $")
+_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
 _AFTER_QUOTE = re.compile(r"[\"”]\s*$")
 
 
@@ -94,6 +97,7 @@ class ActorMatcher:
     patterns: tuple[tuple[re.Pattern, str], ...]
     surface: dict[str, tuple[str, str]]
     person_gender: dict[str, str]
+    surnames: dict[str, re.Pattern]
     pronoun_attribution: re.Pattern
     speaker_after: re.Pattern
     speaker_before: re.Pattern
@@ -115,10 +119,19 @@ def matcher(codebook: Codebook) -> ActorMatcher:
     # triples the cost; matches glued to a preceding word are dropped in find_mentions.
     names = re.compile(_trie_regex(surface) + r"(?!\w)")
     patterns = tuple((re.compile(p), actor.id) for actor in codebook.actors for p in actor.patterns)
+    surnames = {}
+    for actor in codebook.actors:
+        if actor.type != "person":
+            continue
+        last = {[w for w in alias.split() if w.strip(",") not in _SUFFIXES][-1]
+                for alias in actor.aliases if len(alias.split()) > 1} - set(surface)
+        if last:
+            surnames[actor.id] = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(last))) + r")(?!\w)")
     verbs = _trie_regex(speech_verbs())
     return ActorMatcher(
         names=names, patterns=patterns, surface=surface,
         person_gender={a.id: a.gender for a in codebook.actors if a.type == "person"},
+        surnames=surnames,
         # "he said", not "said he": in news prose "X said he would..." makes "he" the
         # subject of the reported clause, not a speaker.
         pronoun_attribution=re.compile(rf"([Hh]e|[Ss]he) (?:{verbs})(?!\w)"),
@@ -141,6 +154,7 @@ def find_mentions(text: str, codebook: Codebook, *, quotes: Sequence[tuple[int, 
     for pattern, actor_id in compiled.patterns:
         found.extend(Mention(m.start(), m.end(), actor_id, "pattern") for m in pattern.finditer(text) if m.end() > m.start())
     found = _longest_first(found)
+    found = _surnames(text, found, compiled)
     found = _fold_titles(text, found, compiled)
     found = _drop_datelines(text, found)
     quotes = quote_spans(text) if quotes is None else quotes
@@ -160,6 +174,28 @@ def _longest_first(mentions: list[Mention]) -> list[Mention]:
             continue
         kept.append(mention)
     return kept
+
+
+def _surnames(text: str, mentions: list[Mention], compiled: ActorMatcher) -> list[Mention]:
+    """A person's surname alone ("Austin said") counts once the article has named them in full.
+
+    Only surnames of multi-word aliases that are not aliases themselves ("Lloyd Austin" →
+    "Austin", which alone could be the city); matches before the first full mention, or
+    overlapping another mention, do not count.
+    """
+    first_seen: dict[str, int] = {}
+    for mention in mentions:
+        if mention.actor_id in compiled.surnames:
+            first_seen.setdefault(mention.actor_id, mention.end)
+    if not first_seen:
+        return mentions
+    added = []
+    for actor_id, after in first_seen.items():
+        for match in compiled.surnames[actor_id].finditer(text, after):
+            added.append(Mention(match.start(), match.end(), actor_id, "surname"))
+    if not added:
+        return mentions
+    return _longest_first(mentions + added)
 
 
 def _fold_titles(text: str, mentions: list[Mention], compiled: ActorMatcher) -> list[Mention]:

@@ -28,8 +28,8 @@ from analysis.paths import RESOURCES
 TOKEN_PATTERN = r"""(?x)
     (?:[^\W\d_]\.){2,}                # initialisms with periods: U.S.  U.K.  a.m.
   | \d+(?:[.,:/]\d+)*                 # numbers: 3,000  8.5  10:30  2/3
-  | \w+(?:[-‐]\w+)*                   # words and hyphenated compounds: Russia-Ukraine
-  | ['’][^\W\d_]+                     # clitics: 's 're 've 'll 'd 'm ('t: see token_spans)
+  | \w+(?:[-‐]\w+|['’][A-Z]\w+)*      # words, hyphenated compounds, names: Russia-Ukraine, O'Neill
+  | ['’](?:[sSdDmMtT]|re|RE|ve|VE|ll|LL)(?![^\W\d_])  # clitics: 's 're 've 'll 'd 'm ('t: see token_spans)
   | \S                                # any other character: punctuation, symbols
 """
 # NLTK's RegexpTokenizer runs this same pattern, but wraps every match in a ReDoS

@@ -127,3 +127,18 @@ def test_candidate_actors(tiny_codebook):
     assert found["candidate"].tolist() == ["Jens Stoltenberg"]
     assert found.iloc[0][["count", "n_articles"]].tolist() == [4, 2]  # "Later Jens Stoltenberg" counts too
     assert "[Jens Stoltenberg]" in found.iloc[0]["examples"]
+
+
+def test_surname_counts_after_the_full_name():
+    from analysis.codebook import parse_codebook
+
+    codebook = parse_codebook("""actors:
+  - id: austin
+    label: Lloyd Austin
+    type: person
+    gender: male
+    aliases: [Lloyd Austin]
+""")
+    text = "Austin, Texas. Defense Secretary Lloyd Austin spoke. Austin said more; Secretary Austin left."
+    assert surfaces(text, codebook) == [("Defense Secretary Lloyd Austin", "austin", "title"),
+                                        ("Austin", "austin", "surname"), ("Secretary Austin", "austin", "title")]
