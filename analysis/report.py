@@ -379,7 +379,8 @@ def warm_cache(plan: ReportPlan, *, progress: bool = True) -> list[str]:
     return keys
 
 
-def actor_summary(plan: ReportPlan, runs: Sequence[NotebookRun] = ()) -> pd.DataFrame:
+def actor_summary(plan: ReportPlan, runs: Sequence[NotebookRun] = (), notes: list[str] | None = None
+                  ) -> pd.DataFrame:
     """One row per actor: salience (whole corpus), tone toward it with a 95% interval, dossier status.
 
     Tone is :func:`analysis.sentiment.actor_tone` over the actor's mentions, per actor, as
@@ -389,13 +390,18 @@ def actor_summary(plan: ReportPlan, runs: Sequence[NotebookRun] = ()) -> pd.Data
     from analysis.sentiment import actor_tone, score_mentions
     from analysis.workspace import open_workspace
 
+    notes = notes if notes is not None else []
     ws = open_workspace(corpus=plan.corpus, codebook=plan.codebook, progress=False)
     mentions, sentences = ws.table("mentions"), ws.table("sentences")
     salience = actor_salience(mentions, sentences, ws.articles, actors=plan.actors)
     chosen = mentions[mentions["actor_id"].isin(plan.actors)]
     wanted = chosen[["article_id", "sentence_id"]].drop_duplicates()
     context = mentions.merge(wanted, on=["article_id", "sentence_id"])  # co-mentions bound each target
-    scores = score_mentions(sentences, context)
+    try:
+        scores = score_mentions(sentences, context)
+    except Exception as error:  # the summary keeps its salience columns; the failure is named in the manifest
+        notes.append(f"Tone columns left empty: sentiment scoring failed ({type(error).__name__}: {error}).")
+        scores = pd.DataFrame(columns=["actor_id", "score", "label"])
     dossiers = {run.actor: run for run in runs if run.actor}
     rows = []
     for actor in plan.actors:
@@ -518,7 +524,8 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
         timings["notebooks"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        summary = actor_summary(plan, plan.runs)
+        notes: list[str] = []
+        summary = actor_summary(plan, plan.runs, notes)
         summary.to_csv(staging / "summary.csv", index=False)
         summary.to_parquet(staging / "summary.parquet", index=False)
         timings["summary"] = time.perf_counter() - t
@@ -541,6 +548,7 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
             "failures": [{"name": run.name, "actor": run.actor, "error": run.error} for run in plan.runs
                          if run.status != "ok"],
             "figures": sorted(figures),
+            "notes": notes,
             "timings": {key: round(value, 3) for key, value in timings.items()},
         }
         write_json_atomic(staging / "manifest.json", manifest)
@@ -549,7 +557,7 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
             parameters={"corpus": plan.corpus, "codebook": plan.codebook, "actors": len(plan.actors),
                         "created": manifest["created"], "total seconds": f"{timings['total']:.1f}"},
             runs=[{**run.record(), "label": run.label} for run in plan.runs],
-            actors=summary.to_dict("records"), figures=figures,
+            actors=summary.to_dict("records"), figures=figures, notes=notes,
             files=[("summary.csv", "one row per actor: salience, tone with a 95% bootstrap interval, dossier"),
                    ("summary.parquet", "the same table as Parquet"),
                    ("manifest.json", "parameters, input hashes, package versions, timings, failures"),

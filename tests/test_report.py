@@ -381,3 +381,19 @@ def test_q1_sample_with_three_actors(q1_sample, tmp_path):
         assert not re.search(r"<script>\s*alert", text), page.name
         shown += text.count("&lt;script&gt;alert")
     assert shown >= 1  # it is shown (escaped), not dropped
+
+
+def test_summary_survives_a_sentiment_failure(tmp_path, monkeypatch):
+    import analysis.sentiment
+    from analysis.report import actor_summary
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("model missing")
+
+    monkeypatch.setattr(analysis.sentiment, "score_mentions", broken)
+    plan = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "run", actors=["biden"],
+                       notebooks=["00"])
+    notes: list[str] = []
+    table = actor_summary(plan, [], notes)
+    assert table.loc[0, "mentions"] > 0 and table["tone_mean"].isna().all()
+    assert "RuntimeError: model missing" in notes[0]
