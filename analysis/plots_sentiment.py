@@ -53,6 +53,7 @@ def plot_actor_tone(tone: pd.DataFrame, *, colours: Mapping[str, str], labels: M
         ax.text(1.01, yi, f"n={n}", transform=ax.get_yaxis_transform(), va="center", fontsize=7, color="#555555")
     ax.set_xlabel(xlabel)
     ax.set_title(title)
+    fig.tight_layout()
     return fig
 
 
@@ -90,6 +91,7 @@ def plot_tone_heatmap(tone: pd.DataFrame, *, labels: Mapping[str, str], column: 
     fig.colorbar(image, ax=ax, label="mean tone", shrink=0.8)
     ax.set_title(title or f"Tone toward each actor by {column} (cells with n < {min_n} left blank)")
     ax.spines[:].set_visible(False)
+    fig.tight_layout()
     return fig
 
 
@@ -122,4 +124,5 @@ def plot_tone_trend(tone: pd.DataFrame, *, colours: Mapping[str, str], labels: M
     ax.set_title(title)
     ax.legend(frameon=False, fontsize=7, ncols=2)
     fig.autofmt_xdate()
+    fig.tight_layout()
     return fig

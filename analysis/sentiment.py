@@ -158,7 +158,9 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
     actor_id`` with ``start``/``end`` character offsets into the article;
     ``sentences`` has ``article_id, sentence_id, start, end, text`` with the
     same offsets. Other mentions in the same sentence are passed as ``others``
-    (they bound what concerns each actor). Output columns: ``article_id,
+    (they bound what concerns each actor). A mention that starts in its sentence
+    but runs past its end (a sentence split inside a name) is cut at the end
+    of the sentence. Output columns: ``article_id,
     mention_id, actor_id, sentence_id, score`` (in [-1, 1]), ``label``
     (negative/neutral/positive), ``p_negative, p_neutral, p_positive`` (nan
     for the lexicon methods) and ``method``. ``neutral_band`` cuts the scores of
@@ -193,10 +195,12 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
     for rows in groups.values():
         spans = [(int(m_start[r]), int(m_end[r])) for r in rows]
         text = texts[rows[0]]
-        for (a, b), r in zip(spans, rows):
+        for k, ((a, b), r) in enumerate(zip(spans, rows)):
             if not (0 <= a <= b <= len(text)):
-                raise ValueError(f"mention {mentions['mention_id'].iat[r]!r}: offsets {a}:{b} fall outside "
-                                 f"sentence {mentions['sentence_id'].iat[r]!r} (length {len(text)})")
+                if a < 0 or a > b or a > len(text):
+                    raise ValueError(f"mention {mentions['mention_id'].iat[r]!r}: offsets {a}:{b} fall outside "
+                                     f"sentence {mentions['sentence_id'].iat[r]!r} (length {len(text)})")
+                spans[k] = (a, len(text))  # a name cut by the sentence splitter: keep its part in the sentence
         items.append((text, spans))
     if model is not None:  # all targets of a sentence at once, many sentences per numpy step
         for rows, p in zip(groups.values(), model.score_many(items)):

@@ -406,3 +406,14 @@ class TestPlots:
         assert isinstance(trend, Figure)
         assert "One period only" in plot_tone_trend(tone.assign(period=1), colours={}, labels={},
                                                     actors=["x"]).axes[0].texts[0].get_text()
+
+
+def test_mention_running_past_its_sentence_is_cut(tables):
+    sentences, mentions = tables
+    long = mentions.assign(end=mentions["end"].where(mentions["mention_id"] != 1, 30))  # "Zelensky. Putin "
+    out = score_mentions(sentences, long)
+    s = sentences["text"].iloc[0]
+    one = target_sentiment(s, *_span(s, "Zelensky."), others=[_span(s, "Biden")])
+    assert out["score"].iloc[1] == pytest.approx(one.score)
+    with pytest.raises(ValueError, match="fall outside"):
+        score_mentions(sentences, mentions.assign(start=mentions["start"] + 100, end=mentions["end"] + 100))
