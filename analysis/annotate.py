@@ -28,6 +28,9 @@ roles
 labels
     titles, appositives and predicate nominals attached to actors, with who asserts them
     (see :mod:`analysis.labels`; run after ``quotes`` so that it reuses the quotes table).
+sentiment
+    ``sentence_sentiment`` (VADER per sentence) and ``mention_sentiment`` (target-dependent
+    tone toward each mention), see :mod:`analysis.sentiment`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Mapping, Sequence
@@ -66,6 +70,7 @@ LAYERS: dict[str, str] = {
     "quotes": "analysis.quotes:annotate_quotes",
     "roles": "analysis.roles:annotate_roles",
     "labels": "analysis.labels:annotate_labels",
+    "sentiment": "analysis.sentiment:annotate_sentiment",
 }
 
 Engine = Literal["serial", "processes", "dask"]
@@ -221,13 +226,34 @@ class Annotations:
 _BASE_MODULES = ("annotate", "text", "mentions", "corpus", "codebook")
 
 
+_IMPORT = re.compile(r"^\s*(?:from analysis\.(\w+) import|import analysis\.(\w+))", re.MULTILINE)
+
+
+def _module_closure(modules: Sequence[str], package: Path) -> set[str]:
+    """The given analysis modules and every analysis module they import, transitively."""
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        if module in seen or not (package / f"{module}.py").exists():
+            continue
+        seen.add(module)
+        for match in _IMPORT.finditer((package / f"{module}.py").read_text(encoding="utf-8")):
+            todo.append(match[1] or match[2])
+    return seen
+
+
 def code_digest(layers: Sequence[str] = ()) -> str:
-    """A hash of the code and resources that annotation runs, so a code change refreshes the cache."""
+    """A hash of the code and resources that annotation runs, so a code change refreshes the cache.
+
+    Covers the base modules, each requested layer's module, and every analysis module
+    they import (transitively), plus all resource files.
+    """
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    modules = [*_BASE_MODULES, *(LAYERS[layer].partition(":")[0].rpartition(".")[2] for layer in layers
-                                 if layer in LAYERS)]
-    files = [package / f"{module}.py" for module in sorted(set(modules))]
+    roots = [*_BASE_MODULES, *(LAYERS[layer].partition(":")[0].rpartition(".")[2] for layer in layers
+                               if layer in LAYERS)]
+    files = [package / f"{module}.py" for module in sorted(_module_closure(roots, package))]
     files += sorted(p for p in (package / "resources").rglob("*") if p.is_file())
     for file in files:
         digest.update(file.name.encode())

@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.annotate import Annotations, Engine, Settings, annotate_corpus
+from analysis.annotate import LAYERS, Annotations, Engine, Settings, annotate_corpus
 from analysis.codebook import Codebook, load_codebook
 from analysis.corpus import Corpus, read_corpus
 from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, SEEDS
@@ -93,9 +93,12 @@ def resolve_path(path: str | Path) -> Path:
 
 def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT_CODEBOOK,
                    columns: Mapping[str, str] | None = None, on_error: str = "raise",
-                   layers: Sequence[str] = (), engine: Engine = "serial", cache: bool | Path = True,
+                   layers: Sequence[str] | None = None, engine: Engine = "serial", cache: bool | Path = True,
                    progress: bool = False, sample: int | None = None, seed: int = 0) -> Workspace:
     """Read ``corpus`` and ``codebook``, annotate with ``layers`` (cached), and return a :class:`Workspace`.
+
+    ``layers=None`` means every registered layer (:data:`analysis.annotate.LAYERS`), so
+    that all notebooks and the batch share one cached annotation of a corpus.
 
     ``sample`` keeps a seeded random sample of that many articles (for quick looks at
     a large corpus); the sample is part of the cache key through its content.
@@ -105,6 +108,7 @@ def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT
         articles = read.articles.sample(n=sample, random_state=seed).sort_values(["date", "article_id"])
         read = Corpus(articles=articles.reset_index(drop=True), skipped=read.skipped)
     book = load_codebook(resolve_path(codebook))
-    annotations = annotate_corpus(read.articles, book, settings=Settings(layers=tuple(layers)), engine=engine,
+    chosen = tuple(LAYERS) if layers is None else tuple(layers)
+    annotations = annotate_corpus(read.articles, book, settings=Settings(layers=chosen), engine=engine,
                                   cache=cache, progress=progress)
     return Workspace(corpus=read, codebook=book, annotations=annotations)
