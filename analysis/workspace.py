@@ -7,6 +7,7 @@ tidy tables from ``ws``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -93,8 +94,9 @@ def resolve_path(path: str | Path) -> Path:
 
 def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT_CODEBOOK,
                    columns: Mapping[str, str] | None = None, on_error: str = "raise",
-                   layers: Sequence[str] | None = None, engine: Engine = "serial", cache: bool | Path = True,
-                   progress: bool = False, sample: int | None = None, seed: int = 0) -> Workspace:
+                   layers: Sequence[str] | None = None, engine: Engine | None = None,
+                   dask_address: str | None = None, cache: bool | Path = True, progress: bool = False,
+                   sample: int | None = None, seed: int = 0) -> Workspace:
     """Read ``corpus`` and ``codebook``, annotate with ``layers`` (cached), and return a :class:`Workspace`.
 
     ``layers=None`` means every registered layer (:data:`analysis.annotate.LAYERS`), so
@@ -102,7 +104,14 @@ def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT
 
     ``sample`` keeps a seeded random sample of that many articles (for quick looks at
     a large corpus); the sample is part of the cache key through its content.
+
+    ``engine`` (serial, processes, dask) and ``dask_address`` default to the environment
+    variables ``MEDIA_ANALYSIS_ENGINE`` and ``MEDIA_ANALYSIS_DASK_ADDRESS``, so every
+    notebook can be pointed at a Dask cluster without editing it; results are the same
+    whatever the engine.
     """
+    engine = engine or os.environ.get("MEDIA_ANALYSIS_ENGINE", "serial")  # type: ignore[assignment]
+    dask_address = dask_address or os.environ.get("MEDIA_ANALYSIS_DASK_ADDRESS") or None
     read = read_corpus(resolve_path(corpus), columns=columns, on_error=on_error)  # type: ignore[arg-type]
     if sample is not None and sample < len(read.articles):
         articles = read.articles.sample(n=sample, random_state=seed).sort_values(["date", "article_id"])
@@ -110,5 +119,5 @@ def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT
     book = load_codebook(resolve_path(codebook))
     chosen = tuple(LAYERS) if layers is None else tuple(layers)
     annotations = annotate_corpus(read.articles, book, settings=Settings(layers=chosen), engine=engine,
-                                  cache=cache, progress=progress)
+                                  cache=cache, progress=progress, dask_address=dask_address)
     return Workspace(corpus=read, codebook=book, annotations=annotations)
