@@ -125,7 +125,7 @@ class ReportPlan:
     out: Path
     actors: list[str]
     runs: list[NotebookRun]
-    layer_sets: list[tuple[str, ...]]
+    layer_sets: list[tuple[str, ...] | None]
     n_articles: int
     jobs: int
     show_code: bool
@@ -195,8 +195,8 @@ def notebook_parameters(path: str | Path) -> dict[str, Any]:
     return _parameters_cell(nbformat.read(path, as_version=4))
 
 
-def workspace_layers(path: str | Path) -> list[tuple[str, ...]]:
-    """The ``layers=`` of each ``open_workspace(...)`` call in a notebook (``()`` when not given).
+def workspace_layers(path: str | Path) -> list[tuple[str, ...] | None]:
+    """The ``layers=`` of each ``open_workspace(...)`` call in a notebook (``None`` when not given: the default).
 
     A ``layers`` given as a parameter name resolves to the parameter's default. Calls whose
     layers cannot be read statically are left out (the notebook then annotates on its own).
@@ -205,7 +205,7 @@ def workspace_layers(path: str | Path) -> list[tuple[str, ...]]:
 
     nb = nbformat.read(path, as_version=4)
     defaults = _parameters_cell(nb)
-    found: list[tuple[str, ...]] = []
+    found: list[tuple[str, ...] | None] = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -220,7 +220,7 @@ def workspace_layers(path: str | Path) -> list[tuple[str, ...]]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name != "open_workspace":
                 continue
-            layers: Any = ()
+            layers: Any = "default"
             for keyword in node.keywords:
                 if keyword.arg == "layers":
                     if isinstance(keyword.value, ast.Name):
@@ -230,7 +230,10 @@ def workspace_layers(path: str | Path) -> list[tuple[str, ...]]:
                             layers = ast.literal_eval(keyword.value)
                         except ValueError:
                             layers = None
-            if isinstance(layers, (list, tuple)) and all(isinstance(x, str) for x in layers):
+            if layers == "default" or layers is None:
+                if None not in found:
+                    found.append(None)
+            elif isinstance(layers, (list, tuple)) and all(isinstance(x, str) for x in layers):
                 key = tuple(layers)
                 if key not in found:
                     found.append(key)
@@ -302,7 +305,7 @@ def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
                                 f"({other!r} already becomes {slug(actor)!r})", got=actor)
     paths = select_notebooks(notebooks)
     runs: list[NotebookRun] = []
-    layer_sets: list[tuple[str, ...]] = []
+    layer_sets: list[tuple[str, ...] | None] = []
     figures = out.parent / f".{out.name}.figures"  # placeholder, replaced by the staging folder at run time
     for path in paths:
         declared = notebook_parameters(path)
@@ -322,12 +325,12 @@ def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
     from analysis.annotate import LAYERS
 
     for layers in layer_sets:
-        unknown = [layer for layer in layers if layer not in LAYERS]
+        unknown = [layer for layer in layers or () if layer not in LAYERS]
         if unknown:
             raise InputError.at(paths[0].parent, field="layers", expected=f"registered annotation layers "
                                 f"({', '.join(sorted(LAYERS)) or 'none'})", got=", ".join(unknown))
     return ReportPlan(corpus=corpus_path, codebook=codebook_path, out=out, actors=chosen, runs=runs,
-                      layer_sets=layer_sets or [()], n_articles=len(read.articles), jobs=jobs, show_code=show_code,
+                      layer_sets=layer_sets or [None], n_articles=len(read.articles), jobs=jobs, show_code=show_code,
                       replace=replace)
 
 
@@ -542,7 +545,8 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "parameters": parameters,
             "inputs": input_hashes(plan),
-            "annotation": {"layer_sets": [list(layers) for layers in plan.layer_sets], "cache_keys": keys},
+            "annotation": {"layer_sets": [list(layers) if layers is not None else "default" for layers in plan.layer_sets],
+                           "cache_keys": keys},
             "packages": package_versions(),
             "runs": [run.record() for run in plan.runs],
             "failures": [{"name": run.name, "actor": run.actor, "error": run.error} for run in plan.runs

@@ -130,7 +130,7 @@ class TestPlan:
         declared = notebook_parameters(NOTEBOOKS / "40-actor-profile.ipynb")
         assert declared["actor"] == "biden"
         assert {"corpus", "codebook", "figures_dir", "period", "top_n"} <= set(declared)
-        assert workspace_layers(NOTEBOOKS / "40-actor-profile.ipynb") == [()]
+        assert workspace_layers(NOTEBOOKS / "40-actor-profile.ipynb") == [None]  # the default layers
 
     @pytest.mark.parametrize("kwargs, field", [
         ({"actors": ["nobody"]}, "--actors"),
