@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ from analysis.codebook import Codebook
 from analysis.corpus import iter_corpus
 from analysis.engines import run_tasks
 from analysis.errors import InputError, Problem
+from analysis.store import staged_folder
 
 PART = "part-{:05d}.parquet"
 
@@ -67,11 +66,9 @@ def annotate_dataset(corpus: str | Path, codebook: Codebook, out: str | Path, *,
     out = Path(out)
     if out.exists() and not replace:
         raise InputError.at(out, field="out", expected="a new folder (or replace=True)", got="it exists")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     skipped: list[Problem] = []
     started = time.perf_counter()
-    try:
+    with staged_folder(out) as staging:
         chunks = iter_corpus(corpus, chunk_size=chunk_size, columns=columns, on_error=on_error,  # type: ignore[arg-type]
                              skipped=skipped)
         tasks = ((i, chunk, codebook, settings, str(staging)) for i, chunk in enumerate(chunks))
@@ -84,16 +81,6 @@ def annotate_dataset(corpus: str | Path, codebook: Codebook, out: str | Path, *,
                     "partitions": len(counts), "rows": totals, "skipped": [str(p) for p in skipped],
                     "seconds": round(time.perf_counter() - started, 3)}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, retired / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return Dataset(out)
 
 
@@ -208,35 +195,31 @@ def partitioned_term_counts(dataset: Dataset, *, by: Sequence[str] = (), drop_st
 
 
 def partitioned_frame_shares(dataset: Dataset, *, table: str = "frames") -> pd.DataFrame:
-    """Per actor and frame: actor sentences, those with the frame, and the share, summed over partitions.
+    """Per actor (and scheme) and frame: the actor's sentences, those with the frame, and the share.
 
-    Needs the ``frames`` layer (a sentence-level table with ``article_id, sentence_id, frame``
-    and, optionally, ``scheme``).
+    Computed partition by partition from the ``frames`` layer (sentence rows with
+    ``hits``) and the mentions, and summed: an actor's sentence belongs to one partition.
+    Columns: ``actor_id, [scheme,] frame, n_sentences, sentences_with_frame, share``.
     """
-    parts = []
+    with_frame, sentence_counts = [], []
+    keys: list[str] = []
     for frames, mentions in zip(dataset.partitions(table),
                                 dataset.partitions("mentions", columns=["article_id", "sentence_id", "actor_id"])):
         keys = [k for k in ("scheme", "frame") if k in frames]
-        sentences = mentions.drop_duplicates(["article_id", "sentence_id", "actor_id"])
-        n = sentences.groupby("actor_id").size().rename("n_sentences")
-        hits = frames[frames.get("hits", pd.Series(1, index=frames.index)) > 0][
-            ["article_id", "sentence_id", *keys]].drop_duplicates()
-        with_frame = sentences.merge(hits, on=["article_id", "sentence_id"]).groupby(
-            ["actor_id", *keys]).size().rename("sentences_with_frame").reset_index()
-        parts.append(with_frame.merge(n.reset_index(), on="actor_id", how="right").fillna({"sentences_with_frame": 0}))
-    if not parts:
-        return pd.DataFrame(columns=["actor_id", "frame", "n_sentences", "sentences_with_frame", "share"])
-    combined = pd.concat(parts)
-    keys = [k for k in ("scheme", "frame") if k in combined]
-    n = combined.drop_duplicates(["actor_id", "n_sentences"]).groupby("actor_id")["n_sentences"].sum()
-    n = pd.concat(parts).groupby("actor_id")["n_sentences"].max()  # per-partition value repeated per frame row
-    per_partition_n = [p.drop_duplicates("actor_id").set_index("actor_id")["n_sentences"] for p in parts]
-    n = pd.concat(per_partition_n).groupby(level=0).sum()
-    result = combined.dropna(subset=keys).groupby(["actor_id", *keys])["sentences_with_frame"].sum().reset_index()
-    result["n_sentences"] = result["actor_id"].map(n).astype("int64")
-    result["sentences_with_frame"] = result["sentences_with_frame"].astype("int64")
+        actor_sentences = mentions.drop_duplicates()
+        sentence_counts.append(actor_sentences.groupby("actor_id").size())
+        framed = frames.loc[frames["hits"] > 0, ["article_id", "sentence_id", *keys]].drop_duplicates()
+        with_frame.append(actor_sentences.merge(framed, on=["article_id", "sentence_id"])
+                          .groupby(["actor_id", *keys]).size())
+    columns = ["actor_id", *keys, "n_sentences", "sentences_with_frame", "share"]
+    if not with_frame:
+        return pd.DataFrame(columns=columns)
+    n_sentences = pd.concat(sentence_counts).groupby(level=0).sum()
+    result = pd.concat(with_frame).groupby(level=list(range(len(keys) + 1))).sum()
+    result = result.rename("sentences_with_frame").reset_index()
+    result["n_sentences"] = result["actor_id"].map(n_sentences).astype("int64")
     result["share"] = result["sentences_with_frame"] / result["n_sentences"]
-    return result.sort_values(["actor_id", *keys]).reset_index(drop=True)
+    return result[columns].sort_values(["actor_id", *keys]).reset_index(drop=True)
 
 
 def partitioned_tone(dataset: Dataset, *, by: Sequence[str] = (), table: str = "mention_sentiment",

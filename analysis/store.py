@@ -12,7 +12,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping
 
 import pandas as pd
 
@@ -40,6 +41,35 @@ def write_json_atomic(path: str | Path, value: Any) -> Path:
     return write_text_atomic(path, json.dumps(value, indent=2, sort_keys=True, default=str) + "\n")
 
 
+@contextmanager
+def staged_folder(folder: str | Path) -> Iterator[Path]:
+    """Build a folder under a temporary sibling name; it takes ``folder``'s place only on success.
+
+    An existing ``folder`` is replaced only after the new one is complete (moved aside,
+    then removed); on an error the staging folder is removed and ``folder`` is untouched.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        yield staging
+        publish_folder(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def publish_folder(staging: Path, folder: Path) -> None:
+    """Rename a finished ``staging`` folder to ``folder``, replacing an old one atomically."""
+    if folder.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+        os.replace(folder, retired / folder.name)
+        os.replace(staging, folder)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, folder)
+
+
 def write_tables(folder: str | Path, tables: Mapping[str, pd.DataFrame], *, manifest: Mapping[str, Any],
                  csv: bool = False) -> Path:
     """Write each table as ``<name>.parquet`` (and ``.csv``) plus ``manifest.json``, atomically as a folder.
@@ -47,27 +77,14 @@ def write_tables(folder: str | Path, tables: Mapping[str, pd.DataFrame], *, mani
     The folder is built under a temporary name and renamed into place; an existing
     folder of the same name is replaced only after the new one is complete.
     """
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
+    with staged_folder(folder) as staging:
         for name, frame in tables.items():
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             if csv:
                 frame.to_csv(staging / f"{name}.csv", index=False)
         (staging / "manifest.json").write_text(
             json.dumps({**manifest, "tables": sorted(tables)}, indent=2, sort_keys=True, default=str) + "\n")
-        if folder.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
-            os.replace(folder, retired / folder.name)
-            os.replace(staging, folder)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return folder
+    return Path(folder)
 
 
 def read_tables(folder: str | Path) -> dict[str, pd.DataFrame]:

@@ -101,3 +101,26 @@ def test_dataset_never_overwrites(tmp_path):
     assert Dataset(out).manifest["rows"]["mentions"] == 43
     with pytest.raises(InputError, match="complete dataset"):
         Dataset(tmp_path)
+
+
+@pytest.mark.slow
+def test_partitioned_frames_and_tone_equal_in_memory(tmp_path):
+    from analysis.annotate import LAYERS, Settings
+    from analysis.dataset import partitioned_frame_shares, partitioned_tone
+    from analysis.frames import actor_frames
+
+    corpus = q1_sample(tmp_path, n=60)
+    codebook = load_codebook(DEFAULT_CODEBOOK)
+    settings = Settings(layers=tuple(LAYERS))
+    dataset = annotate_dataset(corpus, codebook, tmp_path / "ds", settings=settings, chunk_size=25, progress=False)
+    assert dataset.manifest["partitions"] == 3
+    frames, mentions = dataset.read("frames"), dataset.read("mentions")
+    expected = actor_frames(frames, mentions)
+    expected = expected[expected["sentences_with_frame"] > 0].set_index(["actor_id", "scheme", "frame"])
+    got = partitioned_frame_shares(dataset).set_index(["actor_id", "scheme", "frame"])
+    assert sorted(got.index) == sorted(expected.index)
+    assert (got.loc[expected.index, "share"] - expected["share"]).abs().max() < 1e-12
+    tone = partitioned_tone(dataset).set_index("actor_id")
+    scores = dataset.read("mention_sentiment").groupby("actor_id")["score"]
+    assert (tone["mean"] - scores.mean()).abs().max() < 1e-12
+    assert (tone["n_mentions"] == scores.size()).all()
