@@ -210,7 +210,7 @@ class Annotations:
     """The tidy tables of a corpus: ``articles`` plus one DataFrame per annotation table."""
 
     articles: pd.DataFrame
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     key: str = ""
 
     def __getattr__(self, name: str) -> pd.DataFrame:

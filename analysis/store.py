@@ -87,8 +87,32 @@ def write_tables(folder: str | Path, tables: Mapping[str, pd.DataFrame], *, mani
     return Path(folder)
 
 
-def read_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Every table listed in ``manifest.json`` of a folder written by :func:`write_tables`."""
-    folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in manifest["tables"]}
+class LazyTables(Mapping[str, pd.DataFrame]):
+    """The tables of a folder written by :func:`write_tables`, each read on first access.
+
+    A notebook that needs only mentions and sentences does not pay for reading the
+    token and frame tables (millions of rows on a large corpus).
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self._names = json.loads((self.folder / "manifest.json").read_text())["tables"]
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = pd.read_parquet(self.folder / f"{name}.parquet")
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def read_tables(folder: str | Path) -> LazyTables:
+    """Every table listed in ``manifest.json`` of a folder written by :func:`write_tables` (read lazily)."""
+    return LazyTables(folder)
