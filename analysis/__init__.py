@@ -34,7 +34,7 @@ _API: dict[str, str] = {
     "score_mentions": "sentiment", "actor_tone": "sentiment", "quote_tone": "sentiment", "evidence": "sentiment",
     "target_sentiment": "target_sentiment",
     # output
-    "save_figure": "figures", "run_report": "report",
+    "actor_view": "dossier", "save_figure": "figures", "run_report": "report",
 }
 
 __all__ = ["__version__", *sorted(_API)]

@@ -32,9 +32,9 @@ Run folder::
     summary.csv, summary.parquet   one row per actor: salience, tone, dossier status
     manifest.json              parameters, inputs (sha256), packages, timings, failures
 
-The second half of this module holds the dossier's helpers (:func:`actor_view` and the
-:class:`ActorView` methods): the measures of one actor, computed on the articles that
-mention it, so a dossier costs in proportion to the actor's coverage.
+Kernels are reused from notebook to notebook (:class:`analysis.nbtools.WarmKernels`),
+so a batch of dozens of dossiers pays for kernel start-up and imports once per job.
+The dossier's measures live in :mod:`analysis.dossier`.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.figures import slug
+from analysis.nbtools import WarmKernels
+from analysis.store import publish_folder
 
 #: The notebook parameter that makes a notebook a per-actor dossier.
 ACTOR_PARAMETER = "actor"
@@ -342,7 +344,7 @@ def _say(progress: bool, message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _execute(run: NotebookRun, folder: Path, *, show_code: bool) -> NotebookRun:
+def _execute(run: NotebookRun, folder: Path, *, show_code: bool, kernels: WarmKernels) -> NotebookRun:
     """Execute one notebook into ``folder`` and export it to HTML; record success or the cell error."""
     from papermill.exceptions import PapermillExecutionError
 
@@ -352,13 +354,16 @@ def _execute(run: NotebookRun, folder: Path, *, show_code: bool) -> NotebookRun:
     output = folder / run.ipynb
     started = time.perf_counter()
     try:
-        execute_notebook(run.source, output, parameters=run.parameters, cwd=NOTEBOOKS)
+        execute_notebook(run.source, output, parameters=run.parameters, cwd=NOTEBOOKS,
+                         kernel_manager=kernels.acquire())
         run.status = "ok"
     except PapermillExecutionError as error:
         run.status, run.ename, run.evalue = "failed", error.ename, error.evalue
         run.exec_count, run.cell_index = error.exec_count, error.cell_index
     except Exception as error:  # a kernel that dies, a notebook that cannot be read: recorded, not raised
         run.status, run.ename, run.evalue = "failed", type(error).__name__, str(error)
+    if run.status != "ok":
+        kernels.discard()
     run.seconds = time.perf_counter() - started
     if output.exists():
         try:
@@ -386,24 +391,21 @@ def actor_summary(plan: ReportPlan, runs: Sequence[NotebookRun] = (), notes: lis
                   ) -> pd.DataFrame:
     """One row per actor: salience (whole corpus), tone toward it with a 95% interval, dossier status.
 
-    Tone is :func:`analysis.sentiment.actor_tone` over the actor's mentions, per actor, as
-    the dossier computes it, so the two agree.
+    Tone is :func:`analysis.sentiment.actor_tone` over the actor's mentions (the cached
+    ``mention_sentiment`` layer), per actor, as the dossier computes it, so the two agree.
     """
     from analysis.salience import actor_salience
-    from analysis.sentiment import actor_tone, score_mentions
+    from analysis.sentiment import actor_tone
     from analysis.workspace import open_workspace
 
     notes = notes if notes is not None else []
     ws = open_workspace(corpus=plan.corpus, codebook=plan.codebook, progress=False)
     mentions, sentences = ws.table("mentions"), ws.table("sentences")
     salience = actor_salience(mentions, sentences, ws.articles, actors=plan.actors)
-    chosen = mentions[mentions["actor_id"].isin(plan.actors)]
-    wanted = chosen[["article_id", "sentence_id"]].drop_duplicates()
-    context = mentions.merge(wanted, on=["article_id", "sentence_id"])  # co-mentions bound each target
-    try:
-        scores = score_mentions(sentences, context)
-    except Exception as error:  # the summary keeps its salience columns; the failure is named in the manifest
-        notes.append(f"Tone columns left empty: sentiment scoring failed ({type(error).__name__}: {error}).")
+    if "mention_sentiment" in ws.annotations.tables:
+        scores = ws.table("mention_sentiment")
+    else:  # the summary keeps its salience columns; the missing layer is named in the manifest
+        notes.append("Tone columns left empty: the sentiment layer was not annotated.")
         scores = pd.DataFrame(columns=["actor_id", "score", "label"])
     dossiers = {run.actor: run for run in runs if run.actor}
     rows = []
@@ -469,12 +471,7 @@ def _finalise(staging: Path, out: Path, *, replace: bool) -> None:
         if not replace:
             raise InputError.at(out, field="--out", expected="a new folder (or --replace)",
                                 got="a folder that appeared while the run was going")
-        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.replace(out, retired / out.name)
-        os.replace(staging, out)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, out)
+    publish_folder(staging, out)
 
 
 def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, actors: Sequence[str] | None = None,
@@ -513,8 +510,9 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
         done = 0
         cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
         try:
-            with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
-                futures = [pool.submit(_execute, run, staging, show_code=plan.show_code) for run in plan.runs]
+            with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool:
+                futures = [pool.submit(_execute, run, staging, show_code=plan.show_code, kernels=kernels)
+                           for run in plan.runs]
                 for future in as_completed(futures):
                     run = future.result()
                     done += 1
@@ -608,245 +606,3 @@ def _report_command(args: argparse.Namespace) -> int:
     if args.quiet and not result.ok:
         print(result.describe(), file=sys.stderr)
     return 0 if result.ok else 1
-
-
-# --- the dossier: one actor's measures ----------------------------------------------------------
-
-
-def note(text: str) -> str:
-    """A short Markdown note for thin data (italic), with HTML escaped."""
-    from analysis.html import escape_markdown
-
-    return f"_{escape_markdown(text)}_"
-
-
-@dataclass
-class ActorView:
-    """One actor of a workspace, with the tables of the articles that mention it.
-
-    ``articles`` and ``tables`` hold only the articles that mention the actor (annotation
-    rows depend only on their own article, so further layers computed on them are the
-    same as on the whole corpus); ``ws`` keeps the whole corpus for denominators
-    (salience shares, keyness reference).
-    """
-
-    ws: Any
-    actor: str
-    articles: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
-
-    @property
-    def info(self):
-        return self.ws.codebook[self.actor]
-
-    @property
-    def label(self) -> str:
-        return self.info.label
-
-    @property
-    def slug(self) -> str:
-        return slug(self.actor)
-
-    @property
-    def mentions(self) -> pd.DataFrame:
-        """The actor's own mentions (every kind)."""
-        mentions = self.tables["mentions"]
-        return mentions[mentions["actor_id"] == self.actor]
-
-    @property
-    def thin(self) -> bool:
-        """True when the corpus never mentions the actor."""
-        return self.mentions.empty
-
-    def table(self, name: str) -> pd.DataFrame:
-        """A table of the actor's articles: a base table, or a layer (quotes, labels, roles, frames) computed once."""
-        if name not in self.tables:
-            whole = self.ws.annotations.tables
-            if name in whole:
-                frame = whole[name]
-                self.tables[name] = frame[frame["article_id"].isin(self.articles["article_id"])].reset_index(drop=True)
-            elif name == "quotes":
-                from analysis.quotes import annotate_quotes
-
-                self.tables[name] = annotate_quotes(self.articles, self.tables, self.ws.codebook)["quotes"]
-            elif name == "labels":
-                from analysis.labels import annotate_labels
-
-                self.tables[name] = annotate_labels(self.articles, {**self.tables, "quotes": self.table("quotes")},
-                                                    self.ws.codebook)["labels"]
-            elif name == "roles":
-                from analysis.roles import annotate_roles
-
-                self.tables[name] = annotate_roles(self.articles, self.tables, self.ws.codebook)["roles"]
-            elif name == "frames":
-                from analysis.frames import annotate_frames
-
-                self.tables[name] = annotate_frames(self.articles, self.tables, self.ws.codebook, None)["frames"]
-            else:
-                raise KeyError(f"no table {name!r}: expected sentences, tokens, mentions, quotes, labels, roles or "
-                               "frames")
-        return self.tables[name]
-
-    # -- overview and salience ------------------------------------------------------------------
-
-    def heading(self) -> str:
-        """Markdown: who the actor is and how often the corpus names it (text escaped)."""
-        from analysis.html import escape_markdown
-
-        info, n_all = self.info, len(self.ws.articles)
-        text = (f"## {escape_markdown(info.label)} (`{escape_markdown(info.id)}`, {escape_markdown(info.type)})\n\n"
-                f"Aliases: {escape_markdown(', '.join(info.aliases))}.")
-        if self.thin:
-            return text + "\n\n" + note(f"{info.label} is not mentioned in this corpus ({n_all:,} article(s)): "
-                                        "there is nothing to profile. Check the aliases in the codebook.")
-        kinds = self.mentions["kind"].value_counts()
-        return text + (f" **{len(self.mentions):,} mention(s)** in **{len(self.articles):,} of {n_all:,} "
-                       f"article(s)** ({', '.join(f'{k}: {n:,}' for k, n in kinds.items())}).")
-
-    def salience(self, *, by: Sequence[str] = (), freq: str | None = None) -> pd.DataFrame:
-        """:func:`~analysis.salience.actor_salience` of the actor over the whole corpus (by groups or periods)."""
-        from analysis.salience import actor_salience
-
-        return actor_salience(self.ws.table("mentions"), self.ws.table("sentences"), self.ws.articles, by=by,
-                              freq=freq, actors=[self.actor])
-
-    def headlines(self, *, n: int = 10) -> pd.DataFrame:
-        """The latest articles whose headline names the actor: date, outlet, title."""
-        sentences = self.tables["sentences"]
-        heads = sentences[sentences["is_headline"]][["article_id", "sentence_id"]]
-        named = self.mentions.merge(heads, on=["article_id", "sentence_id"])["article_id"].unique()
-        table = self.articles[self.articles["article_id"].isin(named)]
-        return (table.sort_values(["date", "article_id"], ascending=[False, True])[["date", "outlet", "title"]]
-                .head(n).reset_index(drop=True))
-
-    # -- words ----------------------------------------------------------------------------------
-
-    def context_terms(self, *, window: int | None = None, top_n: int = 15) -> pd.DataFrame:
-        """:func:`~analysis.terms.actor_context_terms` of the actor (its sentences, or ±``window`` tokens)."""
-        from analysis.terms import actor_context_terms
-
-        return actor_context_terms(self.tables["tokens"], self.tables["mentions"], actor_id=self.actor,
-                                   window=window, top_n=top_n)
-
-    def keyness(self, *, window: int | None = None) -> pd.DataFrame:
-        """:func:`~analysis.keyness.actor_keyness`: the actor's context against the rest of the corpus."""
-        from analysis.keyness import actor_keyness
-
-        return actor_keyness(self.ws.table("tokens"), self.ws.table("mentions"), self.actor, window=window)
-
-    def kwic(self, *, lines: int = 10, window: int | str = "sentence") -> pd.DataFrame:
-        """``lines`` concordance lines (:func:`~analysis.kwic.kwic`) spread evenly over the corpus, in date order."""
-        import numpy as np
-
-        from analysis.kwic import kwic
-
-        table = kwic(self.tables["tokens"], self.articles, self.tables["mentions"], actor_id=self.actor,
-                     window=window)
-        if len(table) > lines:
-            table = table.iloc[np.unique(np.linspace(0, len(table) - 1, lines).round().astype(int))]
-        return table[["date", "outlet", "left", "keyword", "right"]].reset_index(drop=True)
-
-    # -- framing --------------------------------------------------------------------------------
-
-    def frames(self, *, scheme: str = "generic") -> pd.DataFrame:
-        """:func:`~analysis.frames.actor_frames` of the actor's sentences (pronoun mentions left out)."""
-        from analysis.frames import actor_frames
-
-        scores = self.table("frames")
-        scores = scores[scores["scheme"] == scheme].drop(columns="scheme")
-        mentions = self.mentions[self.mentions["kind"] != "pronoun"]
-        return actor_frames(scores, mentions)
-
-    def voice(self) -> pd.DataFrame:
-        """The actor's row of :func:`~analysis.voice.voice` (shares within the articles that mention it)."""
-        from analysis.voice import voice
-
-        table = voice(self.table("quotes"))
-        return table[table["actor"] == self.actor].reset_index(drop=True)
-
-    def attribution_verbs(self) -> pd.DataFrame:
-        """The verbs that attribute the actor's quotes and reported speech (:mod:`analysis.voice`)."""
-        from analysis.voice import attribution_verbs
-
-        table = attribution_verbs(self.table("quotes"))
-        return table[table["speaker"] == self.actor].drop(columns="speaker").reset_index(drop=True)
-
-    def quotes(self, *, n: int = 8) -> pd.DataFrame:
-        """Quotes of the actor to read (:func:`~analysis.voice.quote_evidence`)."""
-        from analysis.voice import quote_evidence
-
-        table = quote_evidence(self.table("quotes"), actor=self.actor, limit=n)
-        return table[["kind", "speaker_text", "verb", "recipient", "text"]]
-
-    def roles(self) -> pd.DataFrame:
-        """Agent and patient counts of the actor (:func:`~analysis.roles.role_balance`)."""
-        from analysis.roles import role_balance
-
-        roles = self.table("roles")
-        return role_balance(roles[roles["actor_id"] == self.actor])
-
-    def role_evidence(self, *, n: int = 6) -> pd.DataFrame:
-        roles = self.table("roles")
-        roles = roles[roles["actor_id"] == self.actor].sort_values(["article_id", "mention_id"], kind="stable")
-        return roles[["role", "verb", "pattern", "evidence"]].head(n).reset_index(drop=True)
-
-    def labels(self, *, top_n: int = 15) -> pd.DataFrame:
-        """Labels attached to the actor, who asserts them, how often (:func:`~analysis.labels.label_counts`)."""
-        from analysis.labels import label_counts
-
-        labels = self.table("labels")
-        return label_counts(labels[labels["actor_id"] == self.actor], by=("label", "kind", "asserted_by")
-                            ).head(top_n)
-
-    # -- sentiment ------------------------------------------------------------------------------
-
-    def mention_scores(self) -> pd.DataFrame:
-        """Target-dependent tone of each of the actor's mentions (:func:`~analysis.sentiment.score_mentions`).
-
-        The other mentions of the same sentences are scored along, since they bound what
-        concerns the actor; only the actor's rows are returned, with outlet and date.
-        """
-        if "mention_scores" not in self.tables:
-            from analysis.sentiment import score_mentions
-
-            mentions = self.tables["mentions"]
-            wanted = self.mentions[["article_id", "sentence_id"]].drop_duplicates()
-            scores = score_mentions(self.tables["sentences"], mentions.merge(wanted, on=["article_id", "sentence_id"]))
-            scores = scores[scores["actor_id"] == self.actor]
-            self.tables["mention_scores"] = scores.merge(self.articles[["article_id", "outlet", "date"]],
-                                                         on="article_id", how="left")
-        return self.tables["mention_scores"]
-
-    def tone(self, *, by: Sequence[str] = (), freq: str | None = None) -> pd.DataFrame:
-        """Mean tone toward the actor with 95% bootstrap intervals (:func:`~analysis.sentiment.actor_tone`)."""
-        from analysis.salience import with_period
-        from analysis.sentiment import actor_tone
-
-        scores = self.mention_scores()
-        keys = list(by)
-        if freq:
-            scores = with_period(scores, freq=freq)
-            keys.append("period")
-        return actor_tone(scores, by=["actor_id", *keys])
-
-    def evidence(self, *, n: int = 3) -> pd.DataFrame:
-        """The most negative and most positive mentions with their sentences (:func:`~analysis.sentiment.evidence`)."""
-        from analysis.sentiment import evidence
-
-        table = evidence(self.mention_scores(), self.tables["sentences"], actor_id=self.actor, n=n)
-        return table[["side", "rank", "score", "label", "text"]]
-
-
-def actor_view(ws: Any, actor: str) -> ActorView:
-    """The :class:`ActorView` of ``actor`` (an id of the workspace's codebook; else :class:`InputError`)."""
-    if actor not in ws.codebook.ids:
-        raise InputError.at(ws.codebook.source, field="actor", expected=f"an actor id of the codebook "
-                            f"({', '.join(ws.codebook.ids)})", got=actor)
-    mentions = ws.table("mentions")
-    ids = mentions.loc[mentions["actor_id"] == actor, "article_id"].unique()
-    keep = ws.articles["article_id"].isin(ids)
-    tables = {}
-    for name in ("sentences", "tokens", "mentions"):
-        frame = ws.table(name)
-        tables[name] = frame[frame["article_id"].isin(ids)].reset_index(drop=True)
-    return ActorView(ws=ws, actor=actor, articles=ws.articles[keep].reset_index(drop=True), tables=tables)

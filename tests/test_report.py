@@ -28,7 +28,8 @@ from analysis.figures import slug
 from analysis.html import escape_markdown, render_index
 from analysis.nbtools import notebook_paths
 from analysis.paths import DEFAULT_CODEBOOK, NOTEBOOKS, Q1_CORPUS, SEEDS
-from analysis.report import (SUMMARY_COLUMNS, actor_view, notebook_parameters, plan_report, run_report,
+from analysis.dossier import actor_view
+from analysis.report import (SUMMARY_COLUMNS, notebook_parameters, plan_report, run_report,
                              select_notebooks, workspace_layers)
 from conftest import TINY_CODEBOOK, require_shared
 
@@ -383,17 +384,18 @@ def test_q1_sample_with_three_actors(q1_sample, tmp_path):
     assert shown >= 1  # it is shown (escaped), not dropped
 
 
-def test_summary_survives_a_sentiment_failure(tmp_path, monkeypatch):
-    import analysis.sentiment
+def test_summary_tone_is_the_cached_sentiment_layer(tmp_path):
     from analysis.report import actor_summary
+    from analysis.sentiment import actor_tone
+    from analysis.workspace import open_workspace
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("model missing")
-
-    monkeypatch.setattr(analysis.sentiment, "score_mentions", broken)
-    plan = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "run", actors=["biden"],
+    plan = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "run", actors=["biden", "zelenskyy"],
                        notebooks=["00"])
     notes: list[str] = []
-    table = actor_summary(plan, [], notes)
-    assert table.loc[0, "mentions"] > 0 and table["tone_mean"].isna().all()
-    assert "RuntimeError: model missing" in notes[0]
+    table = actor_summary(plan, [], notes).set_index("actor_id")
+    scores = open_workspace().table("mention_sentiment")
+    expected = actor_tone(scores[scores["actor_id"] == "biden"]).iloc[0]
+    assert table.loc["biden", "tone_n_mentions"] == expected["n_mentions"] == 4
+    assert table.loc["biden", "tone_mean"] == expected["mean"]
+    assert table.loc["zelenskyy", "tone_n_mentions"] == 0 and pd.isna(table.loc["zelenskyy", "tone_mean"])
+    assert notes == []
