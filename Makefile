@@ -23,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $(STAMP)
 
-## The main job: every notebook on CORPUS (and a dossier per actor) into OUT, figures into figures/.
+## The main job: every notebook on CORPUS (and a dossier per actor) into OUT (HTML, figures, tables).
 report: setup
 	$(BIN)/python -m analysis report --corpus $(CORPUS) --codebook $(CODEBOOK) --out $(OUT) --jobs $(JOBS) --replace
 
