@@ -198,8 +198,23 @@ def _surnames(text: str, mentions: list[Mention], compiled: ActorMatcher) -> lis
     return _longest_first(mentions + added)
 
 
+def _word_before(text: str, start: int) -> tuple[str, int] | None:
+    """The word that ends one space before ``start`` (opening quotes stripped), and where it starts."""
+    before = text[max(0, start - 40):start]
+    match = _WORD_BEFORE.search(before)
+    if not match:
+        return None
+    token = match.group(1).lstrip("\"“‘'(")
+    return token, start - len(before) + match.end(1) - len(token)
+
+
 def _fold_titles(text: str, mentions: list[Mention], compiled: ActorMatcher) -> list[Mention]:
-    """Extend each person mention leftwards over its title, swallowing names nested in it."""
+    """Extend each person mention leftwards over its title, swallowing names nested in it.
+
+    Walking left from the name: title words (``resources/titles.txt``, also after "ex-" or
+    "then-") extend the title; once one has, so do codebook names of non-persons ("Russian",
+    "Pentagon") and "of" between two title words ("Secretary of State").
+    """
     titles = title_words()
     by_end = {m.end: m for m in mentions}
     swallowed: set[Mention] = set()
@@ -209,18 +224,13 @@ def _fold_titles(text: str, mentions: list[Mention], compiled: ActorMatcher) -> 
             result.append(mention)
             continue
         start, absorbed, nested = mention.start, 0, []
-        while True:
-            before = text[max(0, start - 40):start]
-            word = _WORD_BEFORE.search(before)
-            if not word:
-                break
-            token = word.group(1).lstrip("\"“‘'(")
-            token_start = start - len(before) + word.end(1) - len(token)
+        while (word := _word_before(text, start)) is not None:
+            token, token_start = word
             key = token.lower().removeprefix("ex-").removeprefix("then-")
+            previous = _word_before(text, token_start) if key == "of" else None
             if key in titles:
                 start, absorbed = token_start, absorbed + 1
-            elif absorbed and key == "of" and _WORD_BEFORE.search(text[max(0, token_start - 40):token_start]) \
-                    and _WORD_BEFORE.search(text[max(0, token_start - 40):token_start]).group(1).lower() in titles:
+            elif absorbed and previous is not None and previous[0].lower() in titles:
                 start = token_start
             elif absorbed and start - 1 in by_end and by_end[start - 1].actor_id not in compiled.person_gender:
                 nested.append(by_end[start - 1])

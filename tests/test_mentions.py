@@ -142,3 +142,22 @@ def test_surname_counts_after_the_full_name():
     text = "Austin, Texas. Defense Secretary Lloyd Austin spoke. Austin said more; Secretary Austin left."
     assert surfaces(text, codebook) == [("Defense Secretary Lloyd Austin", "austin", "title"),
                                         ("Austin", "austin", "surname"), ("Secretary Austin", "austin", "title")]
+
+
+def test_secretary_of_state_folds():
+    from analysis.codebook import parse_codebook
+
+    codebook = parse_codebook("""actors:
+  - id: blinken
+    label: Antony Blinken
+    type: person
+    gender: male
+    aliases: [Antony Blinken, Blinken]
+  - id: united_states
+    label: United States
+    type: country
+    aliases: [U.S.]
+""")
+    text = "U.S. Secretary of State Antony Blinken met ex-Secretary Blinken of State."
+    assert surfaces(text, codebook) == [("U.S. Secretary of State Antony Blinken", "blinken", "title"),
+                                        ("ex-Secretary Blinken", "blinken", "title")]
