@@ -112,12 +112,43 @@ def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT
     """
     engine = engine or os.environ.get("MEDIA_ANALYSIS_ENGINE", "serial")  # type: ignore[assignment]
     dask_address = dask_address or os.environ.get("MEDIA_ANALYSIS_DASK_ADDRESS") or None
+    chosen = tuple(LAYERS) if layers is None else tuple(layers)
+    memo_key = _memo_key(corpus, codebook, columns, on_error, chosen, cache, sample, seed)
+    if memo_key is not None and memo_key in _OPENED:
+        return _OPENED[memo_key]
     read = read_corpus(resolve_path(corpus), columns=columns, on_error=on_error)  # type: ignore[arg-type]
     if sample is not None and sample < len(read.articles):
         articles = read.articles.sample(n=sample, random_state=seed).sort_values(["date", "article_id"])
         read = Corpus(articles=articles.reset_index(drop=True), skipped=read.skipped)
     book = load_codebook(resolve_path(codebook))
-    chosen = tuple(LAYERS) if layers is None else tuple(layers)
     annotations = annotate_corpus(read.articles, book, settings=Settings(layers=chosen), engine=engine,
                                   cache=cache, progress=progress, dask_address=dask_address)
-    return Workspace(corpus=read, codebook=book, annotations=annotations)
+    workspace = Workspace(corpus=read, codebook=book, annotations=annotations)
+    if memo_key is not None:
+        _OPENED.clear()  # keep one: a kernel that moves on to another corpus frees the last
+        _OPENED[memo_key] = workspace
+    return workspace
+
+
+#: The last workspace opened in this process, by its inputs' identity (see :func:`_memo_key`).
+_OPENED: dict[tuple, Workspace] = {}
+
+
+def _memo_key(corpus: str | Path, codebook: str | Path, *options: object) -> tuple | None:
+    """Inputs' identity: paths with every file's size and modification time, code digest, options.
+
+    A kernel reused by the batch (``analysis.nbtools.WarmKernels``) opens the same corpus
+    for dozens of dossiers; with this key it reads and hashes it once. Any change to a
+    corpus file, the codebook or the annotation code gives a new key. Workspace tables
+    are shared between those calls and must be treated as read-only.
+    """
+    from analysis.annotate import code_digest
+
+    try:
+        paths = [resolve_path(corpus).resolve(), resolve_path(codebook).resolve()]
+        files = [p for p in paths if p.is_file()]
+        files += [f for p in paths if p.is_dir() for f in sorted(p.iterdir()) if f.is_file()]
+        stamps = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    except OSError:
+        return None
+    return (stamps, code_digest(options[2]), repr(options))
