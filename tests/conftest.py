@@ -86,3 +86,13 @@ def q1_articles():
 def article(text: str, *, title: str = "", article_id: str = "a1") -> dict:
     """A minimal article record for annotate_article."""
     return {"article_id": article_id, "title": title, "text": text}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Plot tests create figures through pyplot; close them so they do not pile up."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
