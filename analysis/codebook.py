@@ -110,13 +110,7 @@ def load_codebook(path: str | Path) -> Codebook:
                             got=error.strerror) from None
     except UnicodeDecodeError:
         raise InputError.at(path, field="encoding", expected="UTF-8 text", got="undecodable bytes") from None
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError.at(path, line=mark.line + 1 if mark else None, field="yaml",
-                            expected="valid YAML", got=getattr(error, "problem", str(error))) from None
-    return _build(path, root, text)
+    return parse_codebook(text, source=str(path))
 
 
 def parse_codebook(text: str, *, source: str = "<string>") -> Codebook:
