@@ -42,3 +42,12 @@ def test_skip_invalid_reports_each_record(tmp_path, capsys):
 def test_candidates(capsys):
     assert main(["candidates", "--corpus", str(PROJ_ROOT / "seeds"), "--min-count", "2"]) == 0
     assert capsys.readouterr().out.startswith("candidate,count,n_articles,examples")
+
+
+def test_tables_are_byte_identical_across_runs(tmp_path):
+    for run in ("one", "two"):
+        assert main(["annotate", "--corpus", str(PROJ_ROOT / "seeds"), "--out", str(tmp_path / run), "--quiet"]) == 0
+    files = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert "quotes.parquet" in files and "mention_sentiment.csv" in files
+    for name in files:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
