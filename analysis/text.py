@@ -17,11 +17,13 @@ Offsets always point into :func:`analysis.corpus.document_text`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
-from typing import Iterator, Literal
+from typing import Any, Iterator, Literal
 
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize import punkt as punkt_module
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
 
 from analysis.paths import RESOURCES
 
@@ -52,6 +54,40 @@ def abbreviations() -> frozenset[str]:
     return frozenset(_read_list("abbreviations.txt"))
 
 
+def _unguarded(pattern: Any) -> Any:
+    """The compiled ``regex`` pattern inside NLTK's ReDoS guard (same engine, same semantics).
+
+    NLTK 3.10 routes every Punkt regex through ``nltk.redos.TimedPattern``, a wall-clock
+    timeout around each match. Punkt's own patterns are fixed and linear, and the guard's
+    per-call cost is a fifth of Punkt's time on news text, so the suite calls the
+    patterns directly. Decisions are unchanged (tests/test_text.py compares with Punkt).
+    """
+    return getattr(pattern, "_rx", pattern)
+
+
+class _FastLanguageVars(PunktLanguageVars):
+    re_boundary_realignment = _unguarded(PunktLanguageVars.re_boundary_realignment)
+
+    def _word_tokenizer_re(self) -> Any:
+        return _unguarded(super()._word_tokenizer_re())
+
+    def period_context_re(self) -> Any:
+        return _unguarded(super().period_context_re())
+
+
+class _FastToken(PunktToken):
+    __slots__ = ()
+    _RE_ELLIPSIS = _unguarded(PunktToken._RE_ELLIPSIS)
+    _RE_NUMERIC = _unguarded(PunktToken._RE_NUMERIC)
+    _RE_INITIAL = _unguarded(PunktToken._RE_INITIAL)
+    _RE_ALPHA = _unguarded(PunktToken._RE_ALPHA)
+    _NON_PUNCT = _unguarded(punkt_module._re_non_punct)
+
+    @property
+    def is_non_punct(self) -> Any:
+        return self._NON_PUNCT.search(self.type)
+
+
 class _MemoPunkt(PunktSentenceTokenizer):
     """Punkt that remembers its decision for each candidate context ("troops. The").
 
@@ -63,7 +99,7 @@ class _MemoPunkt(PunktSentenceTokenizer):
     _LIMIT = 500_000
 
     def __init__(self, params: PunktParameters):
-        super().__init__(params)
+        super().__init__(params, lang_vars=_FastLanguageVars(), token_cls=_FastToken)
         self._decisions: dict[str, bool] = {}
 
     def text_contains_sentbreak(self, text: str) -> bool:
@@ -121,17 +157,16 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     spans = [match.span() for match in _TOKEN.finditer(text)]
     if "n't" not in text and "n’t" not in text:
         return spans
-    contractions = [match.start() for match in _NT_CLITIC.finditer(text)]
-    at = set(contractions)
-    mended: list[tuple[int, int]] = []
-    for start, end in spans:
-        if end - 1 in at and end - start > 1:          # "don" → "do" | "n't"
-            mended.append((start, end - 1))
-        elif start - 1 in at and text[start] in "'’":   # "'t" → "n't"
-            mended.append((start - 1, end))
-        else:
-            mended.append((start, end))
-    return mended
+    starts = [start for start, _ in spans]
+    for match in _NT_CLITIC.finditer(text):
+        n = match.start()                               # the "n" of "n't"
+        word = bisect_right(starts, n) - 1              # "don" (ends just after n)
+        if word < 0 or word + 1 >= len(spans) or spans[word][1] != n + 1 or spans[word + 1][0] != n + 1:
+            continue
+        if spans[word][1] - spans[word][0] > 1:
+            spans[word] = (spans[word][0], n)           # "don" → "do"
+            spans[word + 1] = (n, spans[word + 1][1])   # "'t"  → "n't"
+    return spans
 
 
 def normalize(token: str) -> str:

@@ -52,9 +52,10 @@ class TestSentences:
         text = seed_article["text"]
         assert list(plain.span_tokenize(text)) == sentence_spans(text) == sentence_spans(text)
 
-    def test_memoised_punkt_on_q1(self, q1_articles):
+    def test_fast_punkt_decides_as_punkt_on_q1(self, q1_articles):
+        """Memoised decisions and unguarded regexes: the same boundaries as NLTK's Punkt."""
         plain = PunktSentenceTokenizer(punkt_parameters())
-        for text in q1_articles["text"].iloc[::40]:
+        for text in q1_articles["text"].iloc[::4]:
             assert list(plain.span_tokenize(text)) == sentence_spans(text)
 
     def test_newsmtsc_boundaries(self):
