@@ -334,7 +334,7 @@ def _chunks(records: list[dict], size: int) -> list[list[dict]]:
 
 def _run(records: list[dict], codebook: Codebook, *, settings: Settings, engine: Engine, workers: int | None,
          progress: bool, dask_address: str | None) -> list[dict[str, pd.DataFrame]]:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     from analysis.engines import run_tasks
 

@@ -61,7 +61,7 @@ def annotate_dataset(corpus: str | Path, codebook: Codebook, out: str | Path, *,
                      dask_address: str | None = None, columns: Mapping[str, str] | None = None,
                      on_error: str = "raise", replace: bool = False, progress: bool = True) -> "Dataset":
     """Annotate a corpus of any size into a partitioned Parquet dataset at ``out``."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     out = Path(out)
     if out.exists() and not replace:
