@@ -80,9 +80,9 @@ def _marked(sentence: str, start: int, end: int) -> tuple[str, int, int]:
 
 def embed(items: Sequence[tuple[str, int, int]], *, batch: int = BATCH) -> np.ndarray:
     """Features ``(len(items), 1536)`` of (sentence, start, end) targets: sentence/target/left/right pools."""
+    tok, model = _encoder()  # first: without the extra it raises an ImportError that names it
     import torch
 
-    tok, model = _encoder()
     out = np.zeros((len(items), 4 * model.config.hidden_size), dtype=np.float32)
     with torch.inference_mode():
         for i in range(0, len(items), batch):
