@@ -392,3 +392,22 @@ def annotate_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame
     sentences, mentions = tables["sentences"], tables["mentions"]
     return {"sentence_sentiment": score_sentences(sentences),
             "mention_sentiment": score_mentions(sentences, mentions)}
+
+
+def tone_tables(tables: Mapping[str, pd.DataFrame], *, method: str = "learned",
+                neutral_band: float = THRESHOLD) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sentence tone and tone toward each mention, from the cached layer when it was made with these settings.
+
+    The ``sentiment`` annotation layer holds both tables for the default method and
+    band; other settings are scored here. Either way the result is the same as calling
+    :func:`score_sentences` and :func:`score_mentions`.
+    """
+    sentences, mentions = tables["sentences"], tables["mentions"]
+    cached = "sentence_sentiment" in tables and "mention_sentiment" in tables
+    if cached and neutral_band == THRESHOLD:
+        sentence_tone = tables["sentence_sentiment"]
+        if method in ("default", "learned"):
+            return sentence_tone, tables["mention_sentiment"]
+    else:
+        sentence_tone = score_sentences(sentences, neutral_band=neutral_band)
+    return sentence_tone, score_mentions(sentences, mentions, method=method, neutral_band=neutral_band)

@@ -467,3 +467,18 @@ def test_mention_running_past_its_sentence_is_cut(tables):
     assert out["score"].iloc[1] == pytest.approx(one.score)
     with pytest.raises(ValueError, match="fall outside"):
         score_mentions(sentences, mentions.assign(start=mentions["start"] + 100, end=mentions["end"] + 100))
+
+
+def test_tone_tables_reuse_the_cached_layer():
+    from analysis.sentiment import score_mentions, score_sentences, tone_tables
+    from analysis.workspace import open_workspace
+
+    tables = open_workspace().annotations.tables
+    sentences, mentions = tone_tables(tables)
+    assert sentences is tables["sentence_sentiment"] and mentions is tables["mention_sentiment"]
+    pd.testing.assert_frame_equal(mentions, score_mentions(tables["sentences"], tables["mentions"]))
+    pd.testing.assert_frame_equal(sentences, score_sentences(tables["sentences"]))
+    other_sentences, other = tone_tables(tables, method="vader_window", neutral_band=0.1)
+    pd.testing.assert_frame_equal(other, score_mentions(tables["sentences"], tables["mentions"],
+                                                        method="vader_window", neutral_band=0.1))
+    pd.testing.assert_frame_equal(other_sentences, score_sentences(tables["sentences"], neutral_band=0.1))
