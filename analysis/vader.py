@@ -11,7 +11,7 @@ Two scorers live here:
 
 * :func:`nltk_analyzer` returns NLTK's ``SentimentIntensityAnalyzer`` loaded
   with the lexicon file shipped inside the ``vaderSentiment`` pip package (no
-  ``nltk.download``). It is the reference implementation.
+  NLTK data is downloaded). It is the reference implementation.
 * :class:`FastVader` reproduces NLTK's ``polarity_scores`` *exactly* (the same
   floats, including NLTK's quirks: a repeated token takes the context of its
   first occurrence, and punctuation is only stripped when a single entry of
