@@ -92,6 +92,16 @@ def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, noteboo
         write_json_atomic(folder / "manifest.json", dict(sorted(manifest.items())))
 
 
+def show_figure(fig: Figure, name: str, caption: str = "", *, folder: str | Path = FIGURES, notebook: str = "",
+                parameters: Mapping[str, Any] | None = None) -> None:
+    """In a notebook: :func:`save_figure`, display the figure once, and close it (no duplicate, no leak)."""
+    from IPython.display import display
+
+    save_figure(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption)
+    display(fig)
+    plt.close(fig)
+
+
 def read_manifest(folder: str | Path = FIGURES) -> dict[str, Any]:
     path = Path(folder) / "manifest.json"
     return json.loads(path.read_text()) if path.exists() else {}
