@@ -129,6 +129,40 @@ def plot_keyness(table: pd.DataFrame, *, top_n: int = 10, measure: str = "g2", c
     return fig
 
 
+def plot_keyness_panels(keys: pd.DataFrame, *, actors: Sequence[str] | None = None, top_n: int = 8,
+                        measure: str = "g2", colours: Mapping[str, str] | None = None,
+                        labels: Mapping[str, str] | None = None, ncols: int = 3) -> Figure:
+    """Small multiples: each actor's ``top_n`` key terms (more frequent in its context than in the rest).
+
+    Bars show the statistic (G² or χ²), labelled with the log₂ ratio. ``keys``:
+    :func:`analysis.keyness.actor_keyness` for several actors; ``actors`` sets the panel
+    order (default: actors of the table, sorted); actors without key terms are left out.
+    One actor's key terms against what is more frequent in the rest: :func:`plot_keyness`.
+    """
+    if measure not in keys:
+        return note_figure("No key terms to show.")
+    up = keys[keys["direction"] == "target"] if not keys.empty else keys
+    present = set(up["actor_id"])
+    order = [a for a in (actors or sorted(present)) if a in present]
+    if not order:
+        return note_figure("No actor of the selection has key terms in this corpus.")
+    colours, labels = dict(colours or {}), dict(labels or {})
+    fig, axes = _grid(len(order), ncols=ncols, width=6.5, panel_height=0.17 * top_n + 0.7)
+    for ax, actor in zip(axes, order):
+        part = up[up["actor_id"] == actor].sort_values([measure, "term"], ascending=[False, True]).head(top_n)
+        _bars(ax, part["term"], part[measure], colours.get(actor, NEUTRAL), label_size=7)
+        span = float(part[measure].max()) or 1.0
+        for yi, (value, ratio) in enumerate(zip(part[measure], part["log_ratio"])):
+            ax.text(value + 0.02 * span, yi, f"{ratio:+.1f}", va="center", ha="left", fontsize=6, color="#444444")
+        ax.set_xlim(0, span * 1.3)
+        ax.set_title(labels.get(actor, actor), fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+    name = "G²" if measure == "g2" else "χ²"
+    fig.supxlabel(f"{name} against the rest of the corpus; labels: log₂ ratio", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def plot_outlet_comparison(freqs: pd.DataFrame, *, by: str = "outlet", terms: Sequence[str] | None = None,
                            top_n: int = 12, title: str = "Terms by outlet (per 10,000 words)") -> Figure:
     """Heat map of per-10k rates: terms (rows) × groups (columns), values printed in the cells.

@@ -27,7 +27,9 @@ Counting rules (a write-up can cite them)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from typing import Literal, Mapping, Sequence
 
 import numpy as np
@@ -127,8 +129,32 @@ class TokenArrays:
         return ranks
 
 
+#: The last few conversions, by table object (see :func:`token_arrays`).
+_CONVERTED: OrderedDict[tuple[int, bool], tuple[weakref.ref, tuple, TokenArrays]] = OrderedDict()
+_CONVERTED_SIZE = 4
+
+
 def token_arrays(tokens: pd.DataFrame, *, stem: bool = False) -> TokenArrays:
-    """Check and convert a tokens table; rows are put in article (first appearance) then token order."""
+    """Check and convert a tokens table; rows are put in article (first appearance) then token order.
+
+    The last few tables converted are remembered by identity (with their length and
+    columns), so a notebook that asks many questions of one tokens table converts it
+    once: annotation tables are read-only. Each call returns its own :class:`TokenArrays`
+    (callers set ``group``); the arrays inside are shared and must not be written to.
+    """
+    key, shape = (id(tokens), stem), (len(tokens), tuple(tokens.columns))
+    hit = _CONVERTED.get(key)
+    if hit is not None and hit[0]() is tokens and hit[1] == shape:
+        _CONVERTED.move_to_end(key)
+        return replace(hit[2], group=np.zeros(len(hit[2]), dtype=np.int64))
+    arrays = _convert(tokens, stem=stem)
+    _CONVERTED[key] = (weakref.ref(tokens), shape, arrays)
+    while len(_CONVERTED) > _CONVERTED_SIZE:
+        _CONVERTED.popitem(last=False)
+    return replace(arrays, group=np.zeros(len(arrays), dtype=np.int64))
+
+
+def _convert(tokens: pd.DataFrame, *, stem: bool) -> TokenArrays:
     missing = [c for c in _REQUIRED if c not in tokens.columns]
     if missing:
         raise ValueError(f"tokens table lacks column(s) {', '.join(missing)}; expected the tokens table "

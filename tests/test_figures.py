@@ -62,3 +62,57 @@ def test_slug_is_a_safe_file_name():
     assert slug("../x") == "x"
     assert slug("Joe Biden / U.S.") == "joe-biden-u-s"
     assert slug("") == "untitled"
+
+
+def _embedded_fonts(pdf: bytes) -> list:
+    """The TrueType fonts embedded in a PDF (its FlateDecode streams that parse as fonts)."""
+    import io
+    import re
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    fonts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.S):
+        try:
+            data = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        if data[:4] in (b"\x00\x01\x00\x00", b"true"):
+            fonts.append(TTFont(io.BytesIO(data)))
+    return fonts
+
+
+def test_pdf_embeds_the_used_glyphs_without_layout_tables():
+    from analysis.figures import LAYOUT_TABLES
+
+    fonts = _embedded_fonts(figure_bytes(_draw(), "pdf"))
+    assert len(fonts) == 1  # DejaVu Sans, Type 42
+    font = fonts[0]
+    assert not set(LAYOUT_TABLES) & set(font.keys())
+    assert {"glyf", "hmtx", "cmap", "post"} <= set(font.keys())
+    names = set(font.getGlyphOrder())
+    assert {"T", "i", "t", "l", "e", "x"} <= names  # "Title text" is drawn with real glyph outlines
+    assert font["glyf"]["T"].numberOfContours > 0
+
+
+def test_show_figure_displays_the_export_scaled_to_screen(tmp_path, monkeypatch):
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from analysis import figures
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    fig = _draw()  # 3 x 2 inches
+    figures.show_figure(fig, "shown", "A caption.", folder=tmp_path, notebook="nb")
+    exported = Image.open(tmp_path / "shown.png")
+    assert exported.size == (900, 600)  # 300 dpi
+    (image,) = shown
+    screen = Image.open(io.BytesIO(image.data))
+    assert screen.size == (300, 200)  # figure.dpi = 100
+    assert screen.getpixel((0, 0))[:3] == (255, 255, 255)
+    assert fig.number not in plt.get_fignums()  # closed
+    assert read_manifest(tmp_path)["shown"]["caption"] == "A caption."

@@ -289,6 +289,15 @@ class TestActorTone:
         with pytest.raises(ValueError, match="ci"):
             actor_tone(scored, ci=1.5)
 
+    @pytest.mark.parametrize("n, cells", [(7, 20), (30, 64), (5, 4), (1000, 3000)])
+    def test_blocked_bootstrap_draws_what_one_big_draw_would(self, n, cells):
+        from analysis.sentiment import _bootstrap_means
+
+        x = np.linspace(-1, 1, n) ** 3
+        whole = x[np.random.default_rng(5).integers(0, n, size=(41, n))].mean(axis=1)
+        blocked = _bootstrap_means(x, 41, np.random.default_rng(5), cells=cells)
+        np.testing.assert_array_equal(blocked, whole)
+
 
 class TestEvidence:
     def test_extremes(self, scored):

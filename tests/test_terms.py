@@ -78,6 +78,21 @@ def row(frame: pd.DataFrame, **where) -> pd.Series:
     return frame[mask].iloc[0]
 
 
+def test_token_arrays_convert_a_table_once_and_hand_out_own_groups(tables):
+    from analysis.terms import token_arrays
+
+    tokens = tables["tokens"]
+    first = token_arrays(tokens)
+    first.group = np.ones(len(first), dtype=np.int64)  # what grouping callers do
+    second = token_arrays(tokens)
+    assert second is not first and second.term is first.term  # arrays shared, object not
+    assert not second.group.any()
+    grown = tokens.assign(extra=1)
+    assert token_arrays(grown).term is not first.term  # another table: converted afresh
+    shorter = tokens.iloc[:10]
+    assert len(token_arrays(shorter)) == 10
+
+
 class TestTermFrequencies:
     def test_corpus_counts(self, tables):
         freqs = term_frequencies(tables["tokens"])
@@ -363,6 +378,7 @@ class TestPlots:
             plots.plot_top_terms(term_frequencies(tokens, ngram=(1, 2), top_n=5)),
             plots.plot_context_terms(actor_context_terms(tokens, mentions), colours=CODEBOOK.colours()),
             plots.plot_keyness(actor_keyness(tokens, mentions, "putin")),
+            plots.plot_keyness_panels(actor_keyness(tokens, mentions, ["putin", "biden"]), labels=CODEBOOK.labels()),
             plots.plot_outlet_comparison(term_frequencies(tokens, ARTICLES, by="outlet")),
             plots.plot_trends(term_trends(tokens, ARTICLES, terms=["sanctions"], freq="D")),
             plots.plot_trends(term_trends(tokens, ARTICLES, terms=["sanctions"], freq="M")),   # note
@@ -371,6 +387,12 @@ class TestPlots:
         assert all(isinstance(fig, Figure) for fig in figures)
         assert [len(fig.axes) for fig in figures[-2:]] == [1, 1]
         assert not figures[-1].axes[0].axison
+        panels = figures[3]
+        assert [ax.get_title() for ax in panels.axes if ax.axison] == ["Joe Biden", "Vladimir Putin"]
+        keys = actor_keyness(tokens, mentions, "putin")
+        top = keys[keys["direction"] == "target"].sort_values(["g2", "term"], ascending=[False, True]).head(8)
+        assert [t.get_text() for t in panels.axes[1].get_yticklabels()] == top["term"].tolist()
+        assert plots.plot_keyness_panels(keys.iloc[:0]).axes[0].axison is False  # a note, not an empty chart
 
 
 @pytest.mark.shared
