@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -44,18 +45,28 @@ def escape_markdown(text: object) -> str:
 def export_html(notebook: str | Path | nbformat.NotebookNode, output: str | Path, *, title: str,
                 show_code: bool = False) -> Path:
     """Export an executed notebook to a self-contained HTML page (code hidden unless ``show_code``)."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
     nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"report.html.j2": _TEMPLATE})],
-                            template_file="report.html.j2", exclude_input=not show_code,
-                            exclude_input_prompt=not show_code, exclude_output_prompt=True,
-                            embed_images=True)
     nb = nbformat.from_dict(nb)
     nb.metadata["title"] = title  # the template escapes it
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": title}})
     return write_text_atomic(output, body)
+
+
+_EXPORTERS = threading.local()
+
+
+def _exporter(show_code: bool) -> Any:
+    """This thread's nbconvert ``HTMLExporter`` (its templates are compiled once, not per page)."""
+    cache = _EXPORTERS.__dict__.setdefault("by_show_code", {})
+    if show_code not in cache:
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
+        cache[show_code] = HTMLExporter(extra_loaders=[DictLoader({"report.html.j2": _TEMPLATE})],
+                                        template_file="report.html.j2", exclude_input=not show_code,
+                                        exclude_input_prompt=not show_code, exclude_output_prompt=True,
+                                        embed_images=True)
+    return cache[show_code]
 
 
 _STYLE = """

@@ -59,7 +59,9 @@ def execute_notebook(source: str | Path, output: str | Path, *, parameters: Mapp
 
     papermill records every parameter in the output's metadata. On a failing cell
     papermill raises ``PapermillExecutionError`` (cell index, error name and value);
-    the partly executed notebook is still written, so the failure can be read.
+    the partly executed notebook is still written, so the failure can be read. The
+    notebook is written when it ends, not after every cell (papermill's default, which
+    serialises the whole notebook, figures included, twice per cell).
     ``kernel_manager`` runs the notebook in an already started kernel (see :class:`WarmKernels`).
     """
     import papermill
@@ -70,7 +72,7 @@ def execute_notebook(source: str | Path, output: str | Path, *, parameters: Mapp
         extra = {"km": kernel_manager} if kernel_manager is not None else {}
         nb = papermill.execute_notebook(str(source), str(scratch), parameters=dict(parameters or {}),
                                         kernel_name=kernel, cwd=str(cwd), progress_bar=progress,
-                                        report_mode=report_mode, **extra)
+                                        report_mode=report_mode, request_save_on_cell_execute=False, **extra)
     except Exception:
         if scratch.exists():
             failed = strip_volatile(nbformat.read(scratch, as_version=4))
