@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -54,7 +55,7 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute_notebook(source: str | Path, output: str | Path, *, parameters: Mapping[str, Any] | None = None,
                      kernel: str = KERNEL, cwd: str | Path = NOTEBOOKS, progress: bool = False,
-                     report_mode: bool = False, kernel_manager: Any = None) -> nbformat.NotebookNode:
+                     report_mode: bool = False, warm: "WarmKernel | None" = None) -> nbformat.NotebookNode:
     """Execute ``source`` with papermill into ``output`` (written atomically, volatile metadata stripped).
 
     papermill records every parameter in the output's metadata. On a failing cell
@@ -62,89 +63,122 @@ def execute_notebook(source: str | Path, output: str | Path, *, parameters: Mapp
     the partly executed notebook is still written, so the failure can be read. The
     notebook is written when it ends, not after every cell (papermill's default, which
     serialises the whole notebook, figures included, twice per cell).
-    ``kernel_manager`` runs the notebook in an already started kernel (see :class:`WarmKernels`).
+    ``warm`` runs the notebook in an already started kernel (see :class:`WarmKernels`).
     """
     import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     output = Path(output)
     scratch = output.with_name(f".{output.name}.running.ipynb")
+    staged = output.with_name(f".{output.name}.input.ipynb")
+    extra: dict[str, Any] = {}
+    reset = warm is not None and warm.used
+    if warm is not None:
+        extra = {"km": warm.manager}
+        warm.used = True
+    if reset:  # the kernel ran a notebook before: its first cell makes it fresh again
+        nb = nbformat.read(source, as_version=4)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(WarmKernels.RESET, metadata={"tags": [RESET_TAG]}))
+        write_text_atomic(staged, nbformat.writes(nb))
+        source = staged
     try:
-        extra = {"km": kernel_manager} if kernel_manager is not None else {}
         nb = papermill.execute_notebook(str(source), str(scratch), parameters=dict(parameters or {}),
                                         kernel_name=kernel, cwd=str(cwd), progress_bar=progress,
                                         report_mode=report_mode, request_save_on_cell_execute=False, **extra)
-    except Exception:
+    except Exception as error:
         if scratch.exists():
-            failed = strip_volatile(nbformat.read(scratch, as_version=4))
+            failed = _without_reset(strip_volatile(nbformat.read(scratch, as_version=4)))
             write_text_atomic(output, nbformat.writes(failed) + "\n")
+        if reset and isinstance(error, PapermillExecutionError):
+            error.cell_index -= 1
         raise
     finally:
         scratch.unlink(missing_ok=True)
-    nb = strip_volatile(nb)
+        staged.unlink(missing_ok=True)
+    nb = _without_reset(strip_volatile(nb))
     write_text_atomic(output, nbformat.writes(nb) + "\n")
     return nb
+
+
+#: Tag of the cell that :func:`execute_notebook` puts first to reset a warm kernel (never in an output).
+RESET_TAG = "warm-kernel-reset"
+
+
+def _without_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.cells = [cell for cell in nb.cells if RESET_TAG not in cell.metadata.get("tags", [])]
+    return nb
+
+
+@dataclass
+class WarmKernel:
+    """A running kernel and whether it ran a notebook yet."""
+
+    manager: Any
+    used: bool = False
 
 
 class WarmKernels:
     """One kernel per worker thread, reused from notebook to notebook with a clean namespace.
 
     Starting a kernel and importing the suite costs seconds; a batch of dozens of
-    dossiers pays that once per worker instead of once per notebook. Before each
-    notebook the kernel is reset as a fresh one would be (``InteractiveShell.reset`` with
-    a new session: user namespace emptied, execution count back to 1, figures closed);
-    imported modules stay loaded, which is the point. A kernel that ran a failing
-    notebook is shut down, so the next notebook gets a fresh one.
+    dossiers pays that once per worker instead of once per notebook. Each later notebook
+    starts with a cell (removed from the output) that resets the kernel as a fresh one
+    would be: figures closed, ``InteractiveShell.reset`` with a new session (user
+    namespace emptied, execution count back to 1); imported modules stay loaded, which
+    is the point. What survives (modules, the workspace memo) is then moved out of the
+    garbage collector's view (``gc.freeze``), so later collections do not walk it again.
+    A kernel that ran a failing notebook is shut down, so the next notebook gets a fresh one.
     """
 
-    _RESET = "import matplotlib.pyplot as _plt; _plt.close('all'); get_ipython().reset(new_session=True)"
+    RESET = ("import matplotlib.pyplot as _plt; _plt.close('all'); get_ipython().reset(new_session=True)\n"
+             "import gc as _gc; _gc.collect(); _gc.freeze(); del _gc")
 
     def __init__(self, *, kernel: str = KERNEL, cwd: str | Path = NOTEBOOKS):
         import threading
 
         self.kernel, self.cwd = kernel, str(cwd)
         self._local = threading.local()
-        self._all: list[Any] = []
+        self._all: list[WarmKernel] = []
         self._lock = threading.Lock()
 
-    def acquire(self) -> Any:
-        """This thread's kernel manager, started or reset, ready for a notebook."""
+    def acquire(self) -> WarmKernel:
+        """This thread's kernel, started if there is none (or it died)."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        manager = getattr(self._local, "manager", None)
-        if manager is not None and run_sync(manager.is_alive)():
-            client = manager.client()
-            client.start_channels()
-            try:
-                run_sync(client.wait_for_ready)(timeout=60)
-                run_sync(client.execute_interactive)(self._RESET, timeout=60, store_history=False)
-            finally:
-                client.stop_channels()
-            return manager
+        warm = getattr(self._local, "warm", None)
+        if warm is not None and run_sync(warm.manager.is_alive)():
+            return warm
+        if warm is not None:
+            self.discard()
         manager = AsyncKernelManager(kernel_name=self.kernel)
         run_sync(manager.start_kernel)(cwd=self.cwd)
-        self._local.manager = manager
+        warm = self._local.warm = WarmKernel(manager)
         with self._lock:
-            self._all.append(manager)
-        return manager
+            self._all.append(warm)
+        return warm
 
     def discard(self) -> None:
         """Shut down this thread's kernel (after a failure); the next notebook starts a new one."""
-        from jupyter_core.utils import run_sync
-
-        manager = getattr(self._local, "manager", None)
-        self._local.manager = None
-        if manager is not None:
-            run_sync(manager.shutdown_kernel)(now=True)
+        warm = getattr(self._local, "warm", None)
+        self._local.warm = None
+        if warm is not None:
+            with self._lock:
+                self._all = [w for w in self._all if w is not warm]
+            self._shutdown(warm)
 
     def close(self) -> None:
+        with self._lock:
+            kernels, self._all = self._all, []
+        for warm in kernels:
+            self._shutdown(warm)
+
+    @staticmethod
+    def _shutdown(warm: WarmKernel) -> None:
         from jupyter_core.utils import run_sync
 
-        with self._lock:
-            managers, self._all = self._all, []
-        for manager in managers:
-            if manager.has_kernel:
-                run_sync(manager.shutdown_kernel)(now=True)
+        if warm.manager.has_kernel:
+            run_sync(warm.manager.shutdown_kernel)(now=True)
 
     def __enter__(self) -> "WarmKernels":
         return self

@@ -355,7 +355,7 @@ def _execute(run: NotebookRun, folder: Path, *, show_code: bool, kernels: WarmKe
     started = time.perf_counter()
     try:
         execute_notebook(run.source, output, parameters=run.parameters, cwd=NOTEBOOKS,
-                         kernel_manager=kernels.acquire())
+                         warm=kernels.acquire())
         run.status = "ok"
     except PapermillExecutionError as error:
         run.status, run.ename, run.evalue = "failed", error.ename, error.evalue

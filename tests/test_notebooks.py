@@ -47,3 +47,35 @@ def test_notebook_runs_on_q1_through_papermill(name, tmp_path):
     assert pngs, "the notebook exports figures"
     manifest = (tmp_path / "figures" / "manifest.json").read_text()
     assert all(png.stem in manifest for png in pngs)
+
+
+def test_warm_kernel_runs_each_notebook_as_a_fresh_one_would(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.nbtools import KERNEL, RESET_TAG, WarmKernels
+
+    meta = {"kernelspec": {"name": KERNEL, "display_name": KERNEL, "language": "python"}}
+    parameters = new_code_cell("value = 1", metadata={"tags": ["parameters"]})
+    first = new_notebook(cells=[parameters, new_code_cell("left_over = value * 2\nprint(left_over)")], metadata=meta)
+    second = new_notebook(cells=[parameters, new_code_cell("print('left_over' in globals(), value)")], metadata=meta)
+    broken = new_notebook(cells=[parameters, new_code_cell("x = 1"), new_code_cell("1 / 0")], metadata=meta)
+    for name, nb in (("first", first), ("second", second), ("broken", broken)):
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    with WarmKernels(cwd=tmp_path) as kernels:
+        warm = kernels.acquire()
+        out1 = execute_notebook(tmp_path / "first.ipynb", tmp_path / "first-out.ipynb", parameters={"value": 5},
+                                cwd=tmp_path, warm=warm)
+        assert kernels.acquire() is warm  # the same kernel, reused
+        out2 = execute_notebook(tmp_path / "second.ipynb", tmp_path / "second-out.ipynb", cwd=tmp_path, warm=warm)
+        with pytest.raises(PapermillExecutionError) as failure:
+            execute_notebook(tmp_path / "broken.ipynb", tmp_path / "broken-out.ipynb", cwd=tmp_path, warm=warm)
+    assert out1.cells[-1].outputs[0]["text"] == "10\n"
+    assert out2.cells[-1].outputs[0]["text"] == "False 1\n"  # nothing of the first notebook is left
+    for nb in (out2, nbformat.read(tmp_path / "second-out.ipynb", as_version=4)):
+        assert [c.execution_count for c in nb.cells] == [1, 2]  # counted from 1, as in a fresh kernel
+        assert not any(RESET_TAG in c.metadata.get("tags", []) for c in nb.cells)
+    assert failure.value.cell_index == 2 and failure.value.ename == "ZeroDivisionError"  # the notebook's own index
+    kept = nbformat.read(tmp_path / "broken-out.ipynb", as_version=4)
+    assert not any(RESET_TAG in c.metadata.get("tags", []) for c in kept.cells)
+    assert not list(tmp_path.glob(".*.ipynb"))  # no scratch files left
