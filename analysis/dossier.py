@@ -32,7 +32,9 @@ class ActorView:
     ``articles`` and ``tables`` hold only the articles that mention the actor (annotation
     rows depend only on their own article, so further layers computed on them are the
     same as on the whole corpus); ``ws`` keeps the whole corpus for denominators
-    (salience shares, keyness reference).
+    (salience shares, keyness reference). Word measures read the whole tokens table, whose
+    array form (:func:`~analysis.terms.token_arrays`) is built once per kernel and shared
+    by every dossier, rather than a per-actor copy.
     """
 
     ws: Any
@@ -112,7 +114,7 @@ class ActorView:
         """:func:`~analysis.terms.actor_context_terms` of the actor (its sentences, or ±``window`` tokens)."""
         from analysis.terms import actor_context_terms
 
-        return actor_context_terms(self.tables["tokens"], self.tables["mentions"], actor_id=self.actor,
+        return actor_context_terms(self.ws.table("tokens"), self.tables["mentions"], actor_id=self.actor,
                                    window=window, top_n=top_n)
 
     def keyness(self, *, window: int | None = None) -> pd.DataFrame:
@@ -123,15 +125,11 @@ class ActorView:
 
     def kwic(self, *, lines: int = 10, window: int | str = "sentence") -> pd.DataFrame:
         """``lines`` concordance lines (:func:`~analysis.kwic.kwic`) spread evenly over the corpus, in date order."""
-        import numpy as np
-
         from analysis.kwic import kwic
 
-        table = kwic(self.tables["tokens"], self.articles, self.tables["mentions"], actor_id=self.actor,
-                     window=window)
-        if len(table) > lines:
-            table = table.iloc[np.unique(np.linspace(0, len(table) - 1, lines).round().astype(int))]
-        return table[["date", "outlet", "left", "keyword", "right"]].reset_index(drop=True)
+        table = kwic(self.ws.table("tokens"), self.articles, self.tables["mentions"], actor_id=self.actor,
+                     window=window, spread=lines)
+        return table[["date", "outlet", "left", "keyword", "right"]]
 
     # -- framing --------------------------------------------------------------------------------
 
@@ -226,7 +224,7 @@ def actor_view(ws: Any, actor: str) -> ActorView:
     ids = mentions.loc[mentions["actor_id"] == actor, "article_id"].unique()
     keep = ws.articles["article_id"].isin(ids)
     tables = {}
-    for name in ("sentences", "tokens", "mentions"):
+    for name in ("sentences", "mentions"):
         frame = ws.table(name)
         tables[name] = frame[frame["article_id"].isin(ids)].reset_index(drop=True)
     return ActorView(ws=ws, actor=actor, articles=ws.articles[keep].reset_index(drop=True), tables=tables)

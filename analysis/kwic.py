@@ -22,13 +22,19 @@ from analysis.terms import TokenArrays, match_term, mention_token_spans, token_a
 KWIC_COLUMNS = ["article_id", "date", "outlet", "sentence_id", "start", "end", "left", "keyword", "right", "match"]
 
 
-def _pieces(t: TokenArrays) -> list[str]:
-    """Each token's text, preceded by a space where whitespace separated it from the previous token."""
-    gap = np.ones(len(t), dtype=bool)
-    if len(t):
-        gap[0] = False
-        gap[1:] = (t.start[1:] > t.end[:-1]) | (t.article[1:] != t.article[:-1])
-    return [(" " + s) if g else s for s, g in zip(t.text.tolist(), gap.tolist())]
+def _joined(t: TokenArrays, low: np.ndarray, high: np.ndarray) -> list[str]:
+    """The text of each token span [low, high) as printed: tokens joined with a space where the
+    text had whitespace between them (or an article boundary), none where it had none."""
+    lengths = np.maximum(high - low, 0)
+    if not lengths.sum():
+        return [""] * len(low)
+    index = np.repeat(low - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    words = t.source["text"].take(t.rows[index]).astype(str).tolist()
+    previous = np.maximum(index - 1, 0)
+    gap = (index > 0) & ((t.start[index] > t.end[previous]) | (t.article[index] != t.article[previous]))
+    pieces = [(" " + w) if g else w for w, g in zip(words, gap.tolist())]
+    bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+    return ["".join(pieces[a:b]).strip() for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def _empty() -> pd.DataFrame:
@@ -39,13 +45,15 @@ def _empty() -> pd.DataFrame:
 def kwic(tokens: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
          actor_id: str | Sequence[str] | None = None, term: str | None = None,
          window: int | Literal["sentence"] = 8, kinds: Sequence[str] | None = None,
-         stem: bool = False) -> pd.DataFrame:
+         stem: bool = False, spread: int | None = None) -> pd.DataFrame:
     """Concordance lines for the mentions of ``actor_id`` (needs ``mentions``) or for ``term``.
 
     ``actor_id``: one id or a list; give ``term`` instead for a word or phrase matched
     case-insensitively on the tokens (a phrase within one sentence; with ``stem`` on
     Snowball stems). ``kinds`` keeps only mentions of those kinds. ``articles``
-    supplies date and outlet. See the module notes for ``window``.
+    supplies date and outlet. See the module notes for ``window``. ``spread=n`` keeps
+    ``n`` lines spread evenly over the ordered lines (first and last included), for a
+    sample that covers the whole period; only their text is assembled.
 
     Returns article_id, date, outlet, sentence_id, start, end (the keyword's character
     offsets in :func:`analysis.corpus.document_text`), left, keyword, right, match (the
@@ -77,30 +85,34 @@ def kwic(tokens: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | 
                              "keyword": None, "match": term})
     if hits.empty:
         return _empty()
-    pieces = _pieces(t)
-    if window == "sentence":
-        low_all, high_all = t.sentence_blocks()
-        low, high = low_all[hits["first"]], high_all[hits["end"] - 1]
-    else:
-        low_all, high_all = t.article_blocks()
-        low = np.maximum(hits["first"].to_numpy() - window, low_all[hits["first"]])
-        high = np.minimum(hits["end"].to_numpy() + window, high_all[hits["end"] - 1])
-    firsts, ends = hits["first"].tolist(), hits["end"].tolist()
-    # Tokens that overlap a mention only partly stay out of the context and the keyword is the surface.
-    left = ["".join(pieces[lo:f]).strip() for lo, f in zip(low.tolist(), firsts)]
-    right = ["".join(pieces[e:hi]).strip() for e, hi in zip(ends, high.tolist())]
-    if term is not None:
-        hits["keyword"] = ["".join(pieces[f:e]).strip() for f, e in zip(firsts, ends)]
     meta = articles.drop_duplicates("article_id").set_index("article_id").reindex(t.article_ids)
     article_codes = hits["article"].to_numpy()
+    dates = (pd.to_datetime(meta["date"]).to_numpy()[article_codes] if "date" in meta
+             else np.full(len(hits), np.datetime64("NaT"), dtype="datetime64[ns]"))
+    order = pd.DataFrame({"date": dates, "article_id": np.asarray(t.article_ids, dtype=object)[article_codes],
+                          "start": hits["start"].to_numpy(), "match": hits["match"].astype(str).to_numpy()})
+    keep = order.sort_values(["date", "article_id", "start", "match"], kind="stable").index.to_numpy()
+    if spread is not None and len(keep) > spread:
+        keep = keep[np.unique(np.linspace(0, len(keep) - 1, max(spread, 0)).round().astype(int))]
+    hits, dates, article_codes = hits.iloc[keep].reset_index(drop=True), dates[keep], article_codes[keep]
+    first, end = hits["first"].to_numpy(), hits["end"].to_numpy()
+    if window == "sentence":
+        low_all, high_all = t.sentence_blocks()
+        low, high = low_all[first], high_all[end - 1]
+    else:
+        low_all, high_all = t.article_blocks()
+        low = np.maximum(first - window, low_all[first])
+        high = np.minimum(end + window, high_all[end - 1])
+    # Tokens that overlap a mention only partly stay out of the context and the keyword is the surface.
+    left, right = _joined(t, low, first), _joined(t, end, high)
+    if term is not None:
+        hits["keyword"] = _joined(t, first, end)
     out = pd.DataFrame({
-        "article_id": np.asarray(t.article_ids, dtype=object)[article_codes],
-        "date": pd.to_datetime(meta["date"]).to_numpy()[article_codes] if "date" in meta else pd.NaT,
+        "article_id": np.asarray(t.article_ids, dtype=object)[article_codes], "date": dates,
         "outlet": meta["outlet"].to_numpy(dtype=object)[article_codes] if "outlet" in meta else "",
-        "sentence_id": t.sentence[hits["first"].to_numpy()],
-        "start": hits["start"].to_numpy(), "end": hits["stop"].to_numpy(),
+        "sentence_id": t.sentence[first], "start": hits["start"].to_numpy(), "end": hits["stop"].to_numpy(),
         "left": left, "keyword": hits["keyword"].to_numpy(), "right": right, "match": hits["match"].to_numpy()})
     out = out.astype({"article_id": "str", "outlet": "str", "left": "str", "keyword": "str", "right": "str",
                       "match": "str", "sentence_id": "int64", "start": "int64", "end": "int64"})
     out["date"] = out["date"].astype("datetime64[ns]")
-    return out.sort_values(["date", "article_id", "start", "match"], kind="stable").reset_index(drop=True)
+    return out
