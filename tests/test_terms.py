@@ -338,6 +338,13 @@ class TestKwic:
             ["a2", "Biden said", "sanctions", "work."],
         ]
 
+    def test_spread_keeps_first_middle_and_last_lines(self, tables):
+        every = kwic(tables["tokens"], ARTICLES, term="sanctions", window=2)
+        spread = kwic(tables["tokens"], ARTICLES, term="sanctions", window=2, spread=3)
+        # positions round(linspace(0, 3, 3)) = 0, 2 (1.5 rounds to even), 3
+        pd.testing.assert_frame_equal(spread, every.iloc[[0, 2, 3]].reset_index(drop=True))
+        assert kwic(tables["tokens"], ARTICLES, term="sanctions", window=2, spread=10).equals(every)
+
     def test_phrase(self, tables):
         lines = kwic(tables["tokens"], ARTICLES, term="Secretary of State", window="sentence")
         assert lines[["left", "keyword", "right"]].values.tolist() == [["Sanctions will hurt Russia, the",
