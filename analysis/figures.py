@@ -43,9 +43,9 @@ STYLE: dict[str, Any] = {
     "savefig.bbox": "standard",
     "path.simplify": True,
 }
-#: Metadata that would change from run to run (dates) or machine to machine, blanked.
+#: Metadata that would change from run to run (dates) or machine to machine, blanked (the PNG
+#: files are encoded by Pillow with their resolution only: see :func:`_png`).
 _METADATA = {
-    "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
@@ -66,11 +66,37 @@ def slug(text: str, *, max_length: int = 80) -> str:
 
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
     """The figure rendered in ``fmt`` with the fixed style and blank volatile metadata."""
+    if fmt == "png":
+        return _png(_pixels(fig), dpi=STYLE["savefig.dpi"])
     if fmt in ("pdf", "ps", "eps"):
         _lean_font_subsets()
     buffer = BytesIO()
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format=fmt, dpi=STYLE["savefig.dpi"], metadata=_METADATA[fmt])
+    return buffer.getvalue()
+
+
+def _pixels(fig: Figure) -> Any:
+    """The figure drawn by Agg at ``savefig.dpi``, as an RGB ``PIL.Image`` (the background is opaque)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas, dpi = fig.canvas, fig.dpi
+    try:
+        agg = FigureCanvasAgg(fig)  # binds itself to the figure until the original canvas is put back
+        fig.dpi = STYLE["savefig.dpi"]
+        with matplotlib.rc_context(STYLE):
+            data, size = agg.print_to_buffer()
+    finally:
+        fig.dpi = dpi
+        fig.set_canvas(canvas)
+    return Image.frombuffer("RGBA", size, data, "raw", "RGBA", 0, 1).convert("RGB")
+
+
+def _png(image: Any, *, dpi: float) -> bytes:
+    """PNG bytes of a PIL image with its resolution recorded and no other metadata (deterministic)."""
+    buffer = BytesIO()
+    image.save(buffer, format="png", dpi=(dpi, dpi))
     return buffer.getvalue()
 
 
@@ -103,9 +129,18 @@ def _lean_font_subsets() -> None:
             self.drop_tables = [*self.drop_tables, *LAYOUT_TABLES]
 
     class LeanSubset:
-        """``fontTools.subset`` as matplotlib's PDF backend sees it, with :class:`LeanOptions`."""
+        """``fontTools.subset`` as matplotlib's PDF backend sees it: fonts load without their
+        layout tables (deleted before fontTools would read them), and stay without them."""
 
         Options = LeanOptions
+
+        @staticmethod
+        def load_font(*args: Any, **kwargs: Any) -> Any:
+            font = subset.load_font(*args, **kwargs)
+            for tag in LAYOUT_TABLES:
+                if tag in font:
+                    del font[tag]
+            return font
 
         def __getattr__(self, name: str) -> Any:
             return getattr(subset, name)
@@ -125,55 +160,49 @@ def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, noteboo
 
 
 def _export(fig: Figure, name: str, *, folder: str | Path, notebook: str, parameters: Mapping[str, Any] | None,
-            caption: str, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
-    """:func:`save_figure`'s work; returns the bytes written per format."""
+            caption: str, formats: tuple[str, ...] = FORMATS, pixels: Any = None) -> None:
+    """:func:`save_figure`'s work; ``pixels`` is the figure already drawn by :func:`_pixels`, if it was."""
     folder = Path(folder)
     stem = slug(name)
-    written = {}
     for fmt in formats:
-        written[fmt] = figure_bytes(fig, fmt)
-        write_bytes_atomic(folder / f"{stem}.{fmt}", written[fmt])
+        data = _png(pixels, dpi=STYLE["savefig.dpi"]) if fmt == "png" and pixels is not None else figure_bytes(fig, fmt)
+        write_bytes_atomic(folder / f"{stem}.{fmt}", data)
     entry = {"name": stem, "files": [f"{stem}.{fmt}" for fmt in formats], "notebook": notebook, "caption": caption,
              "parameters": _jsonable(parameters or {})}
     with _locked(folder / ".manifest.lock"):
         manifest = read_manifest(folder)
         manifest[stem] = entry
         write_json_atomic(folder / "manifest.json", dict(sorted(manifest.items())))
-    return written
 
 
 def show_figure(fig: Figure, name: str, caption: str = "", *, folder: str | Path = FIGURES, notebook: str = "",
                 parameters: Mapping[str, Any] | None = None) -> None:
     """In a notebook: :func:`save_figure`, display the figure once, and close it (no duplicate, no leak).
 
-    The notebook shows the exported 300-dpi PNG scaled down to the figure's screen size
-    (``figure.dpi``) instead of drawing the figure a fourth time.
+    The notebook shows the exported 300-dpi image scaled down to the figure's screen
+    size (``figure.dpi``) instead of drawing the figure a fourth time.
     """
     from IPython.display import Image, display
 
-    png = _export(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption)["png"]
-    display(Image(data=screen_png(png, dpi=fig.dpi), format="png"))
+    pixels = _pixels(fig)
+    _export(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption, pixels=pixels)
+    display(Image(data=_png(screen_image(pixels, dpi=fig.dpi), dpi=fig.dpi), format="png"))
     plt.close(fig)
 
 
-def screen_png(png: bytes, *, dpi: float = STYLE["figure.dpi"]) -> bytes:
-    """A PNG exported at ``savefig.dpi`` scaled down to ``dpi`` for the screen (deterministic bytes).
+def screen_image(image: Any, *, dpi: float = STYLE["figure.dpi"]) -> Any:
+    """An image drawn at ``savefig.dpi`` scaled down to ``dpi`` for the screen.
 
     Each screen pixel is the mean of the block of exported pixels it covers (a box
     filter: the 300-dpi export acts as 3x3 supersampling of a 100-dpi image).
     """
     from PIL import Image
 
-    with Image.open(BytesIO(png)) as image:
-        factor = STYLE["savefig.dpi"] / dpi
-        if factor == int(factor):
-            small = image.reduce(int(factor))
-        else:
-            size = (max(1, round(image.width / factor)), max(1, round(image.height / factor)))
-            small = image.resize(size, Image.Resampling.BOX)
-    buffer = BytesIO()
-    small.save(buffer, format="png")
-    return buffer.getvalue()
+    factor = STYLE["savefig.dpi"] / dpi
+    if factor == int(factor):
+        return image.reduce(int(factor))
+    size = (max(1, round(image.width / factor)), max(1, round(image.height / factor)))
+    return image.resize(size, Image.Resampling.BOX)
 
 
 def read_manifest(folder: str | Path = FIGURES) -> dict[str, Any]:
