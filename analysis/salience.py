@@ -51,6 +51,9 @@ def actor_salience(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd
     """
     keys = list(by) + (["period"] if freq else [])
     frame = with_period(articles, freq=freq)
+    actor_ids = list(actors) if actors is not None else sorted(mentions["actor_id"].unique())
+    if actors is not None:  # only the requested actors' mentions are counted: join those alone
+        mentions = mentions[mentions["actor_id"].isin(actor_ids)]
     place = sentences[["article_id", "sentence_id", "is_headline", "is_lead"]]
     found = mentions[["article_id", "sentence_id", "actor_id"]].merge(place, on=["article_id", "sentence_id"])
     found = found.merge(frame[["article_id", *keys]], on="article_id")
@@ -61,7 +64,6 @@ def actor_salience(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd
         lead_articles=("lead", "sum")).reset_index()
     totals = frame.groupby(keys).size().rename("n_articles").reset_index() if keys else \
         pd.DataFrame({"n_articles": [len(frame)]})
-    actor_ids = list(actors) if actors is not None else sorted(mentions["actor_id"].unique())
     grid = pd.DataFrame({"actor_id": actor_ids}).merge(totals, how="cross")
     result = grid.merge(stats, on=["actor_id", *keys], how="left")
     for column in ("mentions", "articles", "headline_articles", "lead_articles"):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import Literal, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -77,6 +77,9 @@ class TokenArrays:
     rows: np.ndarray
     source: pd.DataFrame
     group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Arrays derived from the others (blocks, keys), computed once and shared by the copies
+    #: :func:`token_arrays` hands out; :meth:`take` starts a new one.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.group) != len(self.term):
@@ -99,8 +102,16 @@ class TokenArrays:
             length=self.length[index], rows=self.rows[index], source=self.source,
             group=self.group[index] if group is None else np.asarray(group, dtype=np.int64))
 
+    def _memo(self, name: str, compute) -> Any:
+        if name not in self.derived:
+            self.derived[name] = compute()
+        return self.derived[name]
+
     def sentence_blocks(self) -> tuple[np.ndarray, np.ndarray]:
         """For each token, the positions [first, end) of its sentence (tokens must be contiguous)."""
+        return self._memo("sentence_blocks", self._sentence_blocks)
+
+    def _sentence_blocks(self) -> tuple[np.ndarray, np.ndarray]:
         if not len(self):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         new = np.ones(len(self), dtype=bool)
@@ -112,17 +123,26 @@ class TokenArrays:
 
     def article_blocks(self) -> tuple[np.ndarray, np.ndarray]:
         """For each token, the positions [first, end) of its article."""
+        return self._memo("article_blocks", self._article_blocks)
+
+    def _article_blocks(self) -> tuple[np.ndarray, np.ndarray]:
         firsts = np.searchsorted(self.article, self.article, side="left")
         ends = np.searchsorted(self.article, self.article, side="right")
         return firsts, ends
 
     def char_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """Sorted keys article × 2³² + offset of token starts and ends (for searchsorted)."""
+        return self._memo("char_keys", self._char_keys)
+
+    def _char_keys(self) -> tuple[np.ndarray, np.ndarray]:
         base = self.article.astype(np.int64) * _SHIFT
         return base + self.start, base + self.end
 
     def alphabetical(self) -> np.ndarray:
         """Each vocabulary code's position in alphabetical order (to break ties by term without strings)."""
+        return self._memo("alphabetical", self._alphabetical)
+
+    def _alphabetical(self) -> np.ndarray:
         order = np.argsort(self.vocab.astype(str), kind="stable")
         ranks = np.empty(len(order), dtype=np.int64)
         ranks[order] = np.arange(len(order))
