@@ -45,7 +45,7 @@ def _empty() -> pd.DataFrame:
 def kwic(tokens: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
          actor_id: str | Sequence[str] | None = None, term: str | None = None,
          window: int | Literal["sentence"] = 8, kinds: Sequence[str] | None = None,
-         stem: bool = False, spread: int | None = None) -> pd.DataFrame:
+         stem: bool = False, spread: int | None = None, per_match: int | None = None) -> pd.DataFrame:
     """Concordance lines for the mentions of ``actor_id`` (needs ``mentions``) or for ``term``.
 
     ``actor_id``: one id or a list; give ``term`` instead for a word or phrase matched
@@ -53,7 +53,8 @@ def kwic(tokens: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | 
     Snowball stems). ``kinds`` keeps only mentions of those kinds. ``articles``
     supplies date and outlet. See the module notes for ``window``. ``spread=n`` keeps
     ``n`` lines spread evenly over the ordered lines (first and last included), for a
-    sample that covers the whole period; only their text is assembled.
+    sample that covers the whole period; ``per_match=n`` keeps the first ``n`` lines of each
+    match (actor or term). Only the kept lines' text is assembled.
 
     Returns article_id, date, outlet, sentence_id, start, end (the keyword's character
     offsets in :func:`analysis.corpus.document_text`), left, keyword, right, match (the
@@ -92,6 +93,8 @@ def kwic(tokens: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | 
     order = pd.DataFrame({"date": dates, "article_id": np.asarray(t.article_ids, dtype=object)[article_codes],
                           "start": hits["start"].to_numpy(), "match": hits["match"].astype(str).to_numpy()})
     keep = order.sort_values(["date", "article_id", "start", "match"], kind="stable").index.to_numpy()
+    if per_match is not None:
+        keep = keep[order.loc[keep].groupby("match", sort=False).cumcount().to_numpy() < per_match]
     if spread is not None and len(keep) > spread:
         keep = keep[np.unique(np.linspace(0, len(keep) - 1, max(spread, 0)).round().astype(int))]
     hits, dates, article_codes = hits.iloc[keep].reset_index(drop=True), dates[keep], article_codes[keep]

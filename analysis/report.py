@@ -13,7 +13,7 @@
    A failing notebook does not stop the others: its error (cell, exception name and
    value) is recorded and the partly executed notebook is kept.
 4. **Export** each executed notebook to HTML (nbconvert, code hidden unless
-   ``show_code``), and write ``index.html``, the actor summary (``summary.csv``,
+   ``show_code``; in a thread of its own, while the kernels go on), and write ``index.html``, the actor summary (``summary.csv``,
    ``summary.parquet``) and ``manifest.json`` (parameters, input hashes, package
    versions, timings, failures).
 
@@ -344,17 +344,15 @@ def _say(progress: bool, message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _execute(run: NotebookRun, folder: Path, *, show_code: bool, kernels: WarmKernels) -> NotebookRun:
-    """Execute one notebook into ``folder`` and export it to HTML; record success or the cell error."""
+def _execute(run: NotebookRun, folder: Path, *, kernels: WarmKernels) -> NotebookRun:
+    """Execute one notebook into ``folder``; record success or the cell error."""
     from papermill.exceptions import PapermillExecutionError
 
-    from analysis.html import export_html
     from analysis.nbtools import NOTEBOOKS, execute_notebook
 
-    output = folder / run.ipynb
     started = time.perf_counter()
     try:
-        execute_notebook(run.source, output, parameters=run.parameters, cwd=NOTEBOOKS,
+        execute_notebook(run.source, folder / run.ipynb, parameters=run.parameters, cwd=NOTEBOOKS,
                          warm=kernels.acquire())
         run.status = "ok"
     except PapermillExecutionError as error:
@@ -365,6 +363,14 @@ def _execute(run: NotebookRun, folder: Path, *, show_code: bool, kernels: WarmKe
     if run.status != "ok":
         kernels.discard()
     run.seconds = time.perf_counter() - started
+    return run
+
+
+def _export(run: NotebookRun, folder: Path, *, show_code: bool) -> NotebookRun:
+    """Export an executed (or partly executed) notebook to HTML; a failed export fails the run."""
+    from analysis.html import export_html
+
+    output = folder / run.ipynb
     if output.exists():
         try:
             export_html(output, folder / run.html, title=run.label, show_code=show_code)
@@ -508,18 +514,25 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
         _say(progress, f"running {len(plan.runs)} notebook(s) with {plan.jobs} kernel(s) in parallel ...")
         t = time.perf_counter()
         done = 0
+
+        def finish(run: NotebookRun) -> NotebookRun:  # in the export thread, one notebook at a time
+            nonlocal done
+            run = _export(run, staging, show_code=plan.show_code)
+            done += 1
+            mark = "ok    " if run.status == "ok" else "FAILED"
+            detail = f"  {run.error}" if run.status != "ok" else ""
+            _say(progress, f"[{done:>{len(str(len(plan.runs)))}}/{len(plan.runs)}] {mark} {run.label} "
+                           f"({run.seconds:.1f} s){detail}")
+            return run
+
         cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
-        try:
-            with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool:
-                futures = [pool.submit(_execute, run, staging, show_code=plan.show_code, kernels=kernels)
-                           for run in plan.runs]
-                for future in as_completed(futures):
-                    run = future.result()
-                    done += 1
-                    mark = "ok    " if run.status == "ok" else "FAILED"
-                    detail = f"  {run.error}" if run.status != "ok" else ""
-                    _say(progress, f"[{done:>{len(str(len(plan.runs)))}}/{len(plan.runs)}] {mark} {run.label} "
-                                   f"({run.seconds:.1f} s){detail}")
+        try:  # kernels go on to their next notebook while the last one is exported to HTML
+            with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool, \
+                    ThreadPoolExecutor(max_workers=1) as exporter:
+                executed = [pool.submit(_execute, run, staging, kernels=kernels) for run in plan.runs]
+                exported = [exporter.submit(finish, future.result()) for future in as_completed(executed)]
+                for future in exported:
+                    future.result()
         finally:
             os.chdir(cwd)
         timings["notebooks"] = time.perf_counter() - t

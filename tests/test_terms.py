@@ -345,6 +345,12 @@ class TestKwic:
         pd.testing.assert_frame_equal(spread, every.iloc[[0, 2, 3]].reset_index(drop=True))
         assert kwic(tables["tokens"], ARTICLES, term="sanctions", window=2, spread=10).equals(every)
 
+    def test_first_lines_of_each_match(self, tables):
+        every = kwic(tables["tokens"], ARTICLES, tables["mentions"], actor_id=["putin", "biden"], window=3)
+        first = kwic(tables["tokens"], ARTICLES, tables["mentions"], actor_id=["putin", "biden"], window=3, per_match=2)
+        pd.testing.assert_frame_equal(first, every.groupby("match", sort=False).head(2).reset_index(drop=True))
+        assert first["match"].value_counts().to_dict() == {"putin": 2, "biden": 1}
+
     def test_phrase(self, tables):
         lines = kwic(tables["tokens"], ARTICLES, term="Secretary of State", window="sentence")
         assert lines[["left", "keyword", "right"]].values.tolist() == [["Sanctions will hurt Russia, the",
