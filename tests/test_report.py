@@ -371,7 +371,7 @@ def test_q1_sample_with_three_actors(q1_sample, tmp_path):
     figures = json.loads((out / "figures" / "manifest.json").read_text())
     for actor in ("biden", "putin", "zelenskyy"):
         assert f"40-{actor}-salience-over-time" in figures
-        assert f"40-{actor}-salience-by-outlet" in figures
+        assert f"40-{actor}-tone-over-time" in figures
         assert (out / "reports" / f"40-actor-profile--{actor}.html").exists()
     # the script tag in a title shows as text wherever it reaches HTML
     pages = [out / "index.html", *sorted((out / "reports").glob("*.html"))]
