@@ -13,7 +13,8 @@
    A failing notebook does not stop the others: its error (cell, exception name and
    value) is recorded and the partly executed notebook is kept.
 4. **Export** each executed notebook to HTML (nbconvert, code hidden unless
-   ``show_code``; in a thread of its own, while the kernels go on), and write ``index.html``, the actor summary (``summary.csv``,
+   ``show_code``; in a thread of its own, which first measures the actor summary, while
+   the kernels go on), and write ``index.html``, the actor summary (``summary.csv``,
    ``summary.parquet``) and ``manifest.json`` (parameters, input hashes, package
    versions, timings, failures).
 
@@ -413,7 +414,6 @@ def actor_summary(plan: ReportPlan, runs: Sequence[NotebookRun] = (), notes: lis
     else:  # the summary keeps its salience columns; the missing layer is named in the manifest
         notes.append("Tone columns left empty: the sentiment layer was not annotated.")
         scores = pd.DataFrame(columns=["actor_id", "score", "label"])
-    dossiers = {run.actor: run for run in runs if run.actor}
     rows = []
     for actor in plan.actors:
         info = ws.codebook[actor]
@@ -431,13 +431,20 @@ def actor_summary(plan: ReportPlan, runs: Sequence[NotebookRun] = (), notes: lis
             row["tone_n_mentions"] = int(t["n_mentions"])
             for column in ("mean", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"):
                 row[f"tone_{column}"] = float(t[column])
-        run = dossiers.get(actor)
-        row["dossier_status"] = run.status if run else ""
-        row["dossier_html"] = run.html if run else ""
         rows.append(row)
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     for column in ("mentions", "articles", "n_articles", "tone_n_mentions"):
         table[column] = table[column].astype("int64")
+    return with_dossiers(table, runs)
+
+
+def with_dossiers(summary: pd.DataFrame, runs: Sequence[NotebookRun]) -> pd.DataFrame:
+    """The summary with each actor's dossier status and HTML page (empty where no dossier ran)."""
+    dossiers = {run.actor: run for run in runs if run.actor}
+    summary = summary.copy()
+    summary["dossier_status"] = [dossiers[a].status if a in dossiers else "" for a in summary["actor_id"]]
+    summary["dossier_html"] = [dossiers[a].html if a in dossiers else "" for a in summary["actor_id"]]
+    return summary.astype({"dossier_status": "str", "dossier_html": "str"})
     return table
 
 
@@ -525,24 +532,28 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
                            f"({run.seconds:.1f} s){detail}")
             return run
 
+        def measure_actors() -> pd.DataFrame:
+            started = time.perf_counter()
+            table = actor_summary(plan, (), notes)
+            timings["summary"] = time.perf_counter() - started
+            return table
+
+        notes: list[str] = []
         cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
-        try:  # kernels go on to their next notebook while the last one is exported to HTML
+        try:  # a thread of its own measures the actor summary, then exports each notebook to HTML
             with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool, \
                     ThreadPoolExecutor(max_workers=1) as exporter:
+                measured = exporter.submit(measure_actors)
                 executed = [pool.submit(_execute, run, staging, kernels=kernels) for run in plan.runs]
                 exported = [exporter.submit(finish, future.result()) for future in as_completed(executed)]
                 for future in exported:
                     future.result()
+                summary = with_dossiers(measured.result(), plan.runs)
         finally:
             os.chdir(cwd)
         timings["notebooks"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        notes: list[str] = []
-        summary = actor_summary(plan, plan.runs, notes)
         summary.to_csv(staging / "summary.csv", index=False)
         summary.to_parquet(staging / "summary.parquet", index=False)
-        timings["summary"] = time.perf_counter() - t
 
         from analysis.figures import read_manifest
 

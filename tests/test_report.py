@@ -297,7 +297,7 @@ class TestSeedsRun:
         dom = chromium_dom(dossier, tmp_path)
         assert "Joe Biden" in dom and "Tone toward the actor" in dom
         images = page_links(dom).images
-        assert len(images) >= 3 and all(src.startswith("data:image/png;base64,") for src in images)
+        assert len(images) >= 2 and all(src.startswith("data:image/png;base64,") for src in images)
         assert broken_relative_links(dossier, dom) == []
 
     def test_rerun_reuses_the_annotation_cache_and_replaces_atomically(self, seeds_run, tmp_path):
