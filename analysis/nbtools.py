@@ -132,8 +132,9 @@ def _register_warm_engine() -> None:
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             client = kwargs.pop("kc")
+            timeout = execution_timeout or kwargs.get("timeout")
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            options = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+            options = merge_kwargs(kwargs, timeout=timeout, startup_timeout=start_timeout,
                                    kernel_name=kernel_name, log=logger, log_output=log_output,
                                    stdout_file=stdout_file, stderr_file=stderr_file)
             runner = PapermillNotebookClient(nb_man, **options)
@@ -158,11 +159,10 @@ class WarmKernels:
     Starting a kernel and importing the suite costs seconds; a batch of dozens of
     dossiers pays that once per worker instead of once per notebook. The client stays
     connected too (a new one waits 0.2 s for the kernel's output channel to settle).
-    Each later notebook
-    starts with a cell (removed from the output) that resets the kernel as a fresh one
-    would be: figures closed, ``InteractiveShell.reset`` with a new session (user
-    namespace emptied, execution count back to 1); imported modules stay loaded, which
-    is the point. What survives (modules, the workspace memo) is then moved out of the
+    Each later notebook starts with a cell (removed from the output) that resets the
+    kernel as a fresh one would be: figures closed, ``InteractiveShell.reset`` with a new
+    session (user namespace emptied, execution count back to 1); imported modules stay
+    loaded, which is the point. What survives (modules, the workspace memo) is then moved out of the
     garbage collector's view (``gc.freeze``), so later collections do not walk it again.
     A kernel that ran a failing notebook is shut down, so the next notebook gets a fresh one.
     """
@@ -189,7 +189,8 @@ class WarmKernels:
         if warm is not None:
             self.discard()
         manager = AsyncKernelManager(kernel_name=self.kernel)
-        run_sync(manager.start_kernel)(cwd=self.cwd)
+        # a batch has no use for IPython's input history database (one write per cell)
+        run_sync(manager.start_kernel)(cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"])
         client = manager.client()
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=60)
