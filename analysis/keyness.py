@@ -31,6 +31,7 @@ from typing import Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.terms import actor_contexts, counts_of, period_start, token_arrays, unigram_filter
 
@@ -54,9 +55,15 @@ def _empty(measure: Measure, leading: Sequence[str] = ()) -> pd.DataFrame:
 
 
 def chi2_pvalue(statistic: np.ndarray) -> np.ndarray:
-    """P(χ²₁ ≥ x) = erfc(√(x/2)), elementwise."""
+    """P(χ²₁ ≥ x) = erfc(√(x/2)), elementwise (``math.erfc`` once per distinct value)."""
     values = np.sqrt(np.maximum(np.asarray(statistic, dtype=float), 0.0) / 2.0)
-    return np.array([math.erfc(v) for v in values], dtype=float)
+    distinct, where = np.unique(values, return_inverse=True)
+    return np.array([math.erfc(v) for v in distinct], dtype=float)[where.reshape(values.shape)]
+
+
+def _strings(values: Sequence[str] | np.ndarray, codes: np.ndarray) -> pd.Series:
+    """``values[codes]`` as a pandas "str" column, taken in Arrow (no Python string per row)."""
+    return pd.Series(pd.array(pa.array(list(values), type=pa.string()).take(pa.array(codes)), dtype="str"))
 
 
 def keyness_statistics(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray, *, measure: Measure = "g2",
@@ -183,14 +190,13 @@ def actor_keyness(tokens: pd.DataFrame, mentions: pd.DataFrame, actor_id: str | 
     actor_rank[actor_order] = np.arange(n_actors)
     order = np.lexsort((t.alphabetical()[term], -statistic, actor_rank[owner]))
     rate_t, rate_r = a / c, b / d
-    direction = np.where(rate_t > rate_r, "target", np.where(rate_t < rate_r, "reference", "none"))
+    direction = np.where(rate_t > rate_r, 0, np.where(rate_t < rate_r, 1, 2))
     out = pd.DataFrame({
-        "actor_id": pd.Series(np.asarray(contexts.actor_ids, dtype=object)[owner[order]], dtype="str"),
-        "term": pd.Series(t.vocab[term[order]], dtype="str"),
+        "actor_id": _strings(contexts.actor_ids, owner[order]), "term": _strings(t.vocab, term[order]),
         "count_target": a[order].astype("int64"), "count_reference": b[order].astype("int64"),
         "total_target": c[order].astype("int64"), "total_reference": d[order].astype("int64"),
         measure: statistic[order], "p": p[order], "log_ratio": log_ratio[order],
-        "direction": pd.Series(direction[order], dtype="str")})
+        "direction": _strings(["target", "reference", "none"], direction[order])})
     return out
 
 
