@@ -40,6 +40,17 @@ def _grid(count: int, *, ncols: int, width: float, panel_height: float, sharex: 
     return fig, flat[:count]
 
 
+def _actor_grid(table: pd.DataFrame, actors: Sequence[str] | None, *, top_n: int, ncols: int):
+    """Small multiples of bar panels: the actors to draw (in ``actors`` order, default the table's,
+    sorted; those without rows left out), the figure and one axes each (``None, []`` if none)."""
+    present = set(table["actor_id"]) if not table.empty else set()
+    order = [a for a in (actors or sorted(present)) if a in present]
+    if not order:
+        return order, None, []
+    fig, axes = _grid(len(order), ncols=ncols, width=6.5, panel_height=0.17 * top_n + 0.7)
+    return order, fig, axes
+
+
 def _bars(ax, terms: Sequence[str], values: Sequence[float], colour: str, *, label_size: float = 8) -> None:
     y = np.arange(len(terms))
     ax.barh(y, values, color=colour)
@@ -79,12 +90,10 @@ def plot_context_terms(context: pd.DataFrame, *, actors: Sequence[str] | None = 
     ``context``: :func:`analysis.terms.actor_context_terms`; ``actors`` sets the panel
     order (default: actors of the table, sorted); actors without rows are left out.
     """
-    present = set(context["actor_id"]) if not context.empty else set()
-    order = [a for a in (actors or sorted(present)) if a in present]
-    if not order:
+    order, fig, axes = _actor_grid(context, actors, top_n=top_n, ncols=ncols)
+    if fig is None:
         return note_figure("No actor of the selection is mentioned in this corpus: no context terms to show.")
     colours, labels = dict(colours or {}), dict(labels or {})
-    fig, axes = _grid(len(order), ncols=ncols, width=6.5, panel_height=0.17 * top_n + 0.7)
     for ax, actor in zip(axes, order):
         part = context[context["actor_id"] == actor].sort_values(["rank", "term"]).head(top_n)
         _bars(ax, part["term"], part[value], colours.get(actor, NEUTRAL), label_size=7)
@@ -142,12 +151,10 @@ def plot_keyness_panels(keys: pd.DataFrame, *, actors: Sequence[str] | None = No
     if measure not in keys:
         return note_figure("No key terms to show.")
     up = keys[keys["direction"] == "target"] if not keys.empty else keys
-    present = set(up["actor_id"])
-    order = [a for a in (actors or sorted(present)) if a in present]
-    if not order:
+    order, fig, axes = _actor_grid(up, actors, top_n=top_n, ncols=ncols)
+    if fig is None:
         return note_figure("No actor of the selection has key terms in this corpus.")
     colours, labels = dict(colours or {}), dict(labels or {})
-    fig, axes = _grid(len(order), ncols=ncols, width=6.5, panel_height=0.17 * top_n + 0.7)
     for ax, actor in zip(axes, order):
         part = up[up["actor_id"] == actor].sort_values([measure, "term"], ascending=[False, True]).head(top_n)
         _bars(ax, part["term"], part[measure], colours.get(actor, NEUTRAL), label_size=7)
