@@ -28,6 +28,7 @@ def _joined(t: TokenArrays, low: np.ndarray, high: np.ndarray) -> list[str]:
     lengths = np.maximum(high - low, 0)
     if not lengths.sum():
         return [""] * len(low)
+    # every position of every span, span after span: low[i], low[i] + 1, ..., high[i] - 1
     index = np.repeat(low - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
     words = t.source["text"].take(t.rows[index]).astype(str).tolist()
     previous = np.maximum(index - 1, 0)

@@ -445,7 +445,6 @@ def with_dossiers(summary: pd.DataFrame, runs: Sequence[NotebookRun]) -> pd.Data
     summary["dossier_status"] = [dossiers[a].status if a in dossiers else "" for a in summary["actor_id"]]
     summary["dossier_html"] = [dossiers[a].html if a in dossiers else "" for a in summary["actor_id"]]
     return summary.astype({"dossier_status": "str", "dossier_html": "str"})
-    return table
 
 
 def input_hashes(plan: ReportPlan) -> dict[str, Any]:

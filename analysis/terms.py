@@ -27,10 +27,9 @@ Counting rules (a write-up can cite them)
 
 from __future__ import annotations
 
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -102,7 +101,7 @@ class TokenArrays:
             length=self.length[index], rows=self.rows[index], source=self.source,
             group=self.group[index] if group is None else np.asarray(group, dtype=np.int64))
 
-    def _memo(self, name: str, compute) -> Any:
+    def _memo(self, name: str, compute: Callable[[], Any]) -> Any:
         if name not in self.derived:
             self.derived[name] = compute()
         return self.derived[name]
@@ -149,8 +148,8 @@ class TokenArrays:
         return ranks
 
 
-#: The last few conversions, by table object (see :func:`token_arrays`).
-_CONVERTED: OrderedDict[tuple[int, bool], tuple[weakref.ref, tuple, TokenArrays]] = OrderedDict()
+#: The last few conversions, by table object (see :func:`token_arrays`); each keeps its table as ``source``.
+_CONVERTED: OrderedDict[tuple[int, bool], tuple[tuple, TokenArrays]] = OrderedDict()
 _CONVERTED_SIZE = 4
 
 
@@ -164,11 +163,11 @@ def token_arrays(tokens: pd.DataFrame, *, stem: bool = False) -> TokenArrays:
     """
     key, shape = (id(tokens), stem), (len(tokens), tuple(tokens.columns))
     hit = _CONVERTED.get(key)
-    if hit is not None and hit[0]() is tokens and hit[1] == shape:
+    if hit is not None and hit[1].source is tokens and hit[0] == shape:
         _CONVERTED.move_to_end(key)
-        return replace(hit[2], group=np.zeros(len(hit[2]), dtype=np.int64))
+        return replace(hit[1], group=np.zeros(len(hit[1]), dtype=np.int64))
     arrays = _convert(tokens, stem=stem)
-    _CONVERTED[key] = (weakref.ref(tokens), shape, arrays)
+    _CONVERTED[key] = (shape, arrays)
     while len(_CONVERTED) > _CONVERTED_SIZE:
         _CONVERTED.popitem(last=False)
     return replace(arrays, group=np.zeros(len(arrays), dtype=np.int64))
