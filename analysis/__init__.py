@@ -6,7 +6,7 @@ The names below are the suite's public API, importable from ``analysis`` directl
 (``from analysis import open_workspace, actor_salience, kwic``); each lives in the module
 of its concern and is imported on first use, so ``import analysis`` stays light.
 Functions whose names would clash across concerns stay in their modules
-(``analysis.frames.score_sentences`` vs ``analysis.sentiment.score_sentences``).
+(``analysis.framing.frames.score_sentences`` vs ``analysis.sentiment.tone.score_sentences``).
 """
 
 from __future__ import annotations
@@ -18,23 +18,23 @@ __version__ = "0.1.0"
 
 _API: dict[str, str] = {
     # corpus, codebook, annotation
-    "read_corpus": "corpus", "iter_corpus": "corpus", "document_text": "corpus",
-    "load_codebook": "codebook", "parse_codebook": "codebook",
-    "find_mentions": "mentions", "candidate_actors": "mentions",
-    "annotate_article": "annotate", "annotate_corpus": "annotate", "Settings": "annotate",
-    "annotate_dataset": "dataset", "Dataset": "dataset",
-    "open_workspace": "workspace", "InputError": "errors",
+    "read_corpus": "corpus.reader", "iter_corpus": "corpus.reader", "document_text": "corpus.reader",
+    "load_codebook": "corpus.codebook", "parse_codebook": "corpus.codebook",
+    "find_mentions": "corpus.mentions", "candidate_actors": "corpus.mentions",
+    "annotate_article": "annotate.pipeline", "annotate_corpus": "annotate.pipeline", "Settings": "annotate.pipeline",
+    "annotate_dataset": "annotate.dataset", "Dataset": "annotate.dataset",
+    "open_workspace": "annotate.workspace", "InputError": "errors",
     # measures
-    "actor_salience": "salience", "corpus_overview": "salience",
-    "term_frequencies": "terms", "tfidf": "terms", "collocations": "terms", "actor_context_terms": "terms",
-    "term_trends": "terms", "keyness": "keyness", "actor_keyness": "keyness", "group_keyness": "keyness",
-    "kwic": "kwic",
-    "load_frames": "frames", "actor_frames": "frames", "frame_hits": "frames",
-    "voice": "voice", "attribution_verbs": "voice", "role_balance": "roles", "label_counts": "labels",
-    "score_mentions": "sentiment", "actor_tone": "sentiment", "quote_tone": "sentiment", "evidence": "sentiment",
-    "target_sentiment": "target_sentiment",
+    "actor_salience": "framing.salience", "corpus_overview": "framing.salience",
+    "term_frequencies": "terms.counts", "tfidf": "terms.counts", "collocations": "terms.counts", "actor_context_terms": "terms.counts",
+    "term_trends": "terms.counts", "keyness": "terms.keyness", "actor_keyness": "terms.keyness", "group_keyness": "terms.keyness",
+    "kwic": "terms.kwic",
+    "load_frames": "framing.frames", "actor_frames": "framing.frames", "frame_hits": "framing.frames",
+    "voice": "framing.voice", "attribution_verbs": "framing.voice", "role_balance": "framing.roles", "label_counts": "framing.labels",
+    "score_mentions": "sentiment.tone", "actor_tone": "sentiment.tone", "quote_tone": "sentiment.tone", "evidence": "sentiment.tone",
+    "target_sentiment": "sentiment.target",
     # output
-    "actor_view": "dossier", "save_figure": "figures", "run_report": "report",
+    "actor_view": "report.dossier", "save_figure": "plots.export", "run_report": "report.batch",
 }
 
 __all__ = ["__version__", *sorted(_API)]

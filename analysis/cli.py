@@ -40,9 +40,9 @@ def _columns(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from analysis.annotate import LAYERS, Settings, annotate_corpus
-    from analysis.codebook import load_codebook
-    from analysis.corpus import read_corpus
+    from analysis.annotate.pipeline import LAYERS, Settings, annotate_corpus
+    from analysis.corpus.codebook import load_codebook
+    from analysis.corpus.reader import read_corpus
     from analysis.store import write_tables
 
     out = Path(args.out)
@@ -69,9 +69,9 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _candidates(args: argparse.Namespace) -> int:
-    from analysis.codebook import load_codebook
-    from analysis.corpus import read_corpus
-    from analysis.mentions import candidate_actors
+    from analysis.corpus.codebook import load_codebook
+    from analysis.corpus.reader import read_corpus
+    from analysis.corpus.mentions import candidate_actors
 
     corpus = read_corpus(args.corpus, columns=_columns(args.column) or None,
                          on_error="skip" if args.skip_invalid else "raise")
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     candidates.add_argument("--top-n", type=int, default=50)
     candidates.set_defaults(run=_candidates)
 
-    from analysis.report import add_report_parser
+    from analysis.report.batch import add_report_parser
 
     add_report_parser(sub)
     return parser

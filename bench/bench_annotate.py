@@ -26,7 +26,7 @@ BASELINE = """
 import json, resource, sys, time
 from nltk.tokenize import NLTKWordTokenizer
 from nltk.tokenize.punkt import PunktSentenceTokenizer
-from analysis.corpus import read_corpus
+from analysis.corpus.reader import read_corpus
 from analysis.paths import Q1_CORPUS
 articles = read_corpus(Q1_CORPUS).articles
 started, cpu = time.perf_counter(), time.process_time()
@@ -43,9 +43,9 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "sentences": n_sentences, "tok
 
 OURS = """
 import json, resource, sys, time
-from analysis.annotate import annotate_corpus
-from analysis.codebook import load_codebook
-from analysis.corpus import read_corpus
+from analysis.annotate.pipeline import annotate_corpus
+from analysis.corpus.codebook import load_codebook
+from analysis.corpus.reader import read_corpus
 from analysis.paths import DEFAULT_CODEBOOK, Q1_CORPUS
 articles = read_corpus(Q1_CORPUS).articles
 codebook = load_codebook(DEFAULT_CODEBOOK)
@@ -68,12 +68,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per side, alternating; the best is reported")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from analysis.corpus import read_corpus
+    from analysis.corpus.reader import read_corpus
     from analysis.paths import Q1_CORPUS
 
     articles = read_corpus(Q1_CORPUS).articles
     megabytes = (articles["title"].str.len().sum() + articles["text"].str.len().sum()) / 1e6
-    sides = (("NLTK loop (Punkt + NLTKWordTokenizer)", BASELINE), ("analysis.annotate (1 core)", OURS))
+    sides = (("NLTK loop (Punkt + NLTKWordTokenizer)", BASELINE), ("analysis.annotate.pipeline (1 core)", OURS))
     runs: dict[str, list[dict]] = {name: [] for name, _ in sides}
     for _ in range(args.repeat):
         for name, code in sides:

@@ -5,11 +5,11 @@
 
 Timed on one core in the same run:
 
-* base: :func:`analysis.annotate.annotate_corpus` (sentences, tokens, mentions) with
+* base: :func:`analysis.annotate.pipeline.annotate_corpus` (sentences, tokens, mentions) with
   ``cache=False``, serial: the reference the framing layers must not exceed;
-* frames: over the base token table, :func:`analysis.frames.score_sentences` per
-  scheme, :func:`analysis.frames.frame_hits` (evidence), and the annotation layer
-  :func:`analysis.frames.annotate_frames` (both schemes), whole corpus at once and in
+* frames: over the base token table, :func:`analysis.framing.frames.score_sentences` per
+  scheme, :func:`analysis.framing.frames.frame_hits` (evidence), and the annotation layer
+  :func:`analysis.framing.frames.annotate_frames` (both schemes), whole corpus at once and in
   the 128-article batches the annotation engines use.
 
 MB/s is the corpus text (title + body, UTF-8) divided by the seconds; the best of
@@ -26,10 +26,10 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis import frames as F
-from analysis.annotate import Settings, annotate_corpus
+from analysis.framing import frames as F
+from analysis.annotate.pipeline import Settings, annotate_corpus
 from analysis.paths import Q1_CORPUS
-from analysis.workspace import open_workspace
+from analysis.annotate.workspace import open_workspace
 
 
 def best_of(repeat: int, function: Callable[[], object]) -> float:

@@ -5,13 +5,13 @@
 
 Timed on one core (serial) in the same run:
 
-* base: :func:`analysis.annotate.annotate_corpus` (sentences, tokens, mentions) with
+* base: :func:`analysis.annotate.pipeline.annotate_corpus` (sentences, tokens, mentions) with
   ``cache=False``: the reference;
 * framing layers over the base tables, in the 128-article batches the annotation
-  engines use: frames (:func:`analysis.frames.annotate_frames`, both schemes, when the
-  module is present), quotes (:func:`analysis.quotes.annotate_quotes`), roles
-  (:func:`analysis.roles.annotate_roles`) and labels
-  (:func:`analysis.labels.annotate_labels`, reusing the quotes).
+  engines use: frames (:func:`analysis.framing.frames.annotate_frames`, both schemes, when the
+  module is present), quotes (:func:`analysis.framing.quotes.annotate_quotes`), roles
+  (:func:`analysis.framing.roles.annotate_roles`) and labels
+  (:func:`analysis.framing.labels.annotate_labels`, reusing the quotes).
 
 Goal: all framing layers together cost no more than the base layer (ratio ≤ 1.0).
 MB/s is the corpus text (title + body, UTF-8) over the seconds (one core, so also MB/s
@@ -28,13 +28,13 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis.annotate import annotate_corpus
-from analysis.codebook import load_codebook
-from analysis.corpus import read_corpus
-from analysis.labels import annotate_labels
+from analysis.annotate.pipeline import annotate_corpus
+from analysis.corpus.codebook import load_codebook
+from analysis.corpus.reader import read_corpus
+from analysis.framing.labels import annotate_labels
 from analysis.paths import DEFAULT_CODEBOOK, Q1_CORPUS
-from analysis.quotes import annotate_quotes
-from analysis.roles import annotate_roles
+from analysis.framing.quotes import annotate_quotes
+from analysis.framing.roles import annotate_roles
 
 BATCH = 128
 
@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     batches = _batches(articles, base_holder["tables"])
 
     layers: list[tuple[str, Callable]] = []
-    if importlib.util.find_spec("analysis.frames") is not None:
-        from analysis.frames import annotate_frames
+    if importlib.util.find_spec("analysis.framing.frames") is not None:
+        from analysis.framing.frames import annotate_frames
 
         layers.append(("frames (2 schemes)", lambda a, t: annotate_frames(a, t, codebook, None)))
     layers += [

@@ -6,7 +6,7 @@ Usage: ``python bench/bench_report.py [--q1] [--jobs N]``
 * ``--q1``: the shared Q1 corpus (2,812 articles, every codebook actor); goals ≤ 5 min cold,
   ≤ 60 s warm.
 * papermill overhead per notebook: an empty one-cell notebook through
-  :func:`analysis.nbtools.execute_notebook` beside a bare kernel start and stop
+  :func:`analysis.report.notebooks.execute_notebook` beside a bare kernel start and stop
   (``jupyter_client.start_new_kernel`` / ``shutdown_kernel``).
 
 Each run goes to a temporary folder (deleted afterwards) with its own annotation cache
@@ -29,7 +29,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.nbtools import KERNEL, execute_notebook  # noqa: E402
+from analysis.report.notebooks import KERNEL, execute_notebook  # noqa: E402
 from analysis.paths import DEFAULT_CODEBOOK, Q1_CORPUS, SEEDS  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def papermill_empty(folder: Path, n: int = 3) -> float:
 
 
 def batch(corpus: Path, folder: Path, *, name: str, jobs: int) -> dict:
-    from analysis.report import run_report
+    from analysis.report.batch import run_report
 
     started = time.perf_counter()
     result = run_report(corpus=corpus, codebook=DEFAULT_CODEBOOK, out=folder / name, jobs=jobs, progress=False)

@@ -3,7 +3,7 @@
 The corpus is the Q1 corpus repeated with new ids and dates shifted by a week per copy,
 generated into a temporary folder (never committed). For each engine and worker count
 the corpus is streamed, annotated and written as a partitioned Parquet dataset
-(:func:`analysis.dataset.annotate_dataset`); measured: wall time, articles/s per core,
+(:func:`analysis.annotate.dataset.annotate_dataset`); measured: wall time, articles/s per core,
 parallel efficiency from 1 to 2 workers (T1 / (2 * T2); goal >= 80%), and the peak
 resident memory of the whole process tree (sampled every 0.2 s; goal <= 2 GB). Then the
 time of the partitioned measures (salience by outlet and month, term counts by outlet).
@@ -27,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd  # noqa: E402
 import psutil  # noqa: E402
 
-from analysis.codebook import load_codebook  # noqa: E402
-from analysis.dataset import annotate_dataset, partitioned_salience, partitioned_term_counts  # noqa: E402
+from analysis.corpus.codebook import load_codebook  # noqa: E402
+from analysis.annotate.dataset import annotate_dataset  # noqa: E402
+from analysis.framing.partitioned import partitioned_salience  # noqa: E402
+from analysis.terms.partitioned import partitioned_term_counts  # noqa: E402
 from analysis.paths import DEFAULT_CODEBOOK, Q1_CORPUS  # noqa: E402
 
 

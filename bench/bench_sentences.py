@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.paths import SHARED  # noqa: E402
-from analysis.text import sentence_spans  # noqa: E402
+from analysis.corpus.text import sentence_spans  # noqa: E402
 
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 

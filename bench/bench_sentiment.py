@@ -10,8 +10,8 @@ ratio) on one core in the same run:
 
 * NLTK: ``SentimentIntensityAnalyzer.polarity_scores`` once per sentence
   (its mention rate is the same pass: sentence tone stands in for the target);
-* ours: :func:`analysis.sentiment.score_sentences` (exact fast VADER, fresh
-  memo cache) plus :func:`analysis.sentiment.score_mentions` (learned
+* ours: :func:`analysis.sentiment.tone.score_sentences` (exact fast VADER, fresh
+  memo cache) plus :func:`analysis.sentiment.tone.score_mentions` (learned
   target-dependent model) over the same tables.
 """
 
@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-from analysis import vader
-from analysis.sentiment import score_mentions, score_sentences
-from analysis.target_sentiment import load_model
-from analysis.vader import nltk_analyzer
+from analysis.sentiment import vader
+from analysis.sentiment.tone import score_mentions, score_sentences
+from analysis.sentiment.target import load_model
+from analysis.sentiment.vader import nltk_analyzer
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ukraine_media_2022q1" / "articles.csv"
 NAMES = re.compile(r"\b(?:Putin|Biden|Zelenskyy?|Russia|Ukraine|NATO|United States)\b")

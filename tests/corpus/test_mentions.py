@@ -1,0 +1,163 @@
+"""Actor mentions: the golden hand count on the seed article, and each counting rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+from hypothesis import given, settings, strategies as st
+
+from analysis.annotate.pipeline import annotate_article
+from analysis.corpus.reader import document_text
+from analysis.corpus.mentions import candidate_actors, find_mentions, quote_spans
+from conftest import article
+
+# Hand count of the seed article under the rules in seeds/actors.yaml (counted by reading,
+# paragraph by paragraph; H = headline, P1..P9 = body paragraphs):
+#   biden          4  H "Biden"; P1 "President Joe Biden"; P3 "President Biden" (in Kirby's quote); P7 "Biden"
+#   kirby          3  P2 "Pentagon press secretary John Kirby"; P3 "Kirby said"; P4 "he added"
+#   putin          1  P9 "Russian President Vladimir Putin" (title folds: not also Russia)
+#   united_states 12  H "US"; P1 "U.S."; P2 "U.S." x3; P3 "United States" x2; P5 "U.S."; P7 "American";
+#                     P8 "U.S."; P9 "U.S." x2   ("(WASHINGTON) --" is a dateline: no mention)
+#   russia         5  H; P1; P2; P9 "Russia's", "Russia is the aggressor"
+#   ukraine        5  P1; P2; P4; P8; P9
+#   nato           8  H; P1; P2; P3; P4; P8 "NATO's"; P9 x2
+#   pentagon       1  P2 "a Pentagon briefing" (the other "Pentagon" is part of Kirby's title)
+#   germany        2  P3; P6
+#   romania, poland 1 each (P3)
+SEED_COUNTS = {"united_states": 12, "nato": 8, "russia": 5, "ukraine": 5, "biden": 4, "kirby": 3, "germany": 2,
+               "pentagon": 1, "romania": 1, "poland": 1, "putin": 1}
+
+
+def surfaces(text: str, codebook) -> list[tuple[str, str, str]]:
+    return [(text[m.start:m.end], m.actor_id, m.kind) for m in find_mentions(text, codebook)]
+
+
+def test_seed_golden_counts(seed_article, seed_codebook):
+    mentions = annotate_article(seed_article, seed_codebook)["mentions"]
+    assert Counter(mentions["actor_id"]) == SEED_COUNTS
+    kinds = mentions[mentions["kind"] != "name"][["surface", "actor_id", "kind"]].values.tolist()
+    assert kinds == [["President Joe Biden", "biden", "title"],
+                     ["Pentagon press secretary John Kirby", "kirby", "title"],
+                     ["President Biden", "biden", "title"], ["he", "kirby", "pronoun"],
+                     ["American", "united_states", "demonym"],
+                     ["Russian President Vladimir Putin", "putin", "title"]]
+    # inside Kirby's quotes: Biden, United States x2, NATO, Romania, Poland, Germany (P3); Ukraine, NATO (P4)
+    assert mentions["in_quote"].sum() == 9
+
+
+def test_longest_match_and_titles(tiny_codebook):
+    text = "Russian President Vladimir Putin met U.S. troops; Moscow's Kremlin said the United States was wrong."
+    assert surfaces(text, tiny_codebook) == [
+        ("Russian President Vladimir Putin", "putin", "title"), ("U.S.", "united_states", "name"),
+        ("Moscow", "russia", "metonym"), ("Kremlin", "russia", "metonym"),
+        ("United States", "united_states", "name")]
+
+
+def test_no_match_inside_words_or_lowercase(tiny_codebook):
+    assert surfaces("Russiagate and us and USA and NATOs", tiny_codebook) == []
+
+
+def test_title_needs_a_title_word(tiny_codebook):
+    assert surfaces("Russian Putin", tiny_codebook) == [("Russian", "russia", "demonym"), ("Putin", "putin", "name")]
+
+
+def test_settings_switch_off_demonyms_and_metonyms(tiny_codebook):
+    from dataclasses import replace
+
+    plain = replace(tiny_codebook, count_demonyms=False, count_metonyms=False, digest="")
+    assert surfaces("Russian troops left Moscow.", plain) == []
+
+
+def test_dateline_is_not_a_mention(tiny_codebook):
+    codebook = tiny_codebook.__class__(actors=tiny_codebook.actors[:2] + (tiny_codebook.actors[2].__class__(
+        id="russia", label="Russia", type="country", aliases=("Russia",), metonyms=("Moscow", "MOSCOW")),))
+    text = "(MOSCOW) -- Russia said.\n\nMOSCOW — more.\n\nIn MOSCOW (Russia)."
+    assert [s for s, _, _ in surfaces(text, codebook)] == ["Russia", "MOSCOW", "Russia"]
+    assert find_mentions(text, codebook)[1].start == text.index("In MOSCOW") + 3
+
+
+def test_pronoun_after_a_quote_is_the_last_speaker(tiny_codebook):
+    text = '"Putin is wrong," Kirby said. "We will act," he added.'
+    assert surfaces(text, tiny_codebook)[-1] == ("he", "kirby", "pronoun")  # not Putin, named inside the quote
+
+
+def test_pronoun_opening_a_sentence_is_the_latest_person(tiny_codebook):
+    text = '"We will act," Kirby said. Putin was silent. He said nothing else.'
+    assert surfaces(text, tiny_codebook)[-1] == ("He", "putin", "pronoun")
+
+
+def test_said_he_is_not_an_attribution(tiny_codebook):
+    assert [k for _, _, k in surfaces("Kirby said he would go.", tiny_codebook)] == ["name"]
+
+
+def test_quote_spans():
+    text = 'He said "a b" and “c d”. Then "open'
+    assert [text[s:e] for s, e in quote_spans(text)] == ['"a b"', "“c d”"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.sampled_from(["Putin", "U.S.", "Russian", "the", "President", "Kirby", "said", ",", "he",
+                                       "added", '"', "Moscow", "NATO's", "(WASHINGTON) --", "\n\n", "Russia-Ukraine",
+                                       "x", "Secretary", "of", "State"]), max_size=40),
+       joiner=st.sampled_from([" ", "", "  "]))
+def test_surface_is_text_slice(words, joiner):
+    from analysis.corpus.codebook import parse_codebook
+    from conftest import TINY_CODEBOOK
+
+    tiny_codebook = parse_codebook(TINY_CODEBOOK)
+    text = joiner.join(words)
+    previous_end = 0
+    for mention in find_mentions(text, tiny_codebook):
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert mention.start >= previous_end or mention.kind == "pronoun"
+        previous_end = mention.end
+    table = annotate_article(article(text or "x"), tiny_codebook)["mentions"]
+    doc = document_text("", text or "x")
+    assert all(doc[s:e] == surface for s, e, surface in table[["start", "end", "surface"]].itertuples(index=False))
+
+
+def test_candidate_actors(tiny_codebook):
+    articles = pd.DataFrame({
+        "article_id": ["a", "b"], "title": ["", ""],
+        "text": ["Officials met Jens Stoltenberg in Brussels. Putin spoke to Jens Stoltenberg.",
+                 "Later Jens Stoltenberg and Olaf Scholz met. The Kremlin, said Jens Stoltenberg, was wrong."],
+    })
+    found = candidate_actors(articles, tiny_codebook, min_count=2, min_articles=2)
+    assert found["candidate"].tolist() == ["Jens Stoltenberg"]
+    assert found.iloc[0][["count", "n_articles"]].tolist() == [4, 2]  # "Later Jens Stoltenberg" counts too
+    assert "[Jens Stoltenberg]" in found.iloc[0]["examples"]
+
+
+def test_surname_counts_after_the_full_name():
+    from analysis.corpus.codebook import parse_codebook
+
+    codebook = parse_codebook("""actors:
+  - id: austin
+    label: Lloyd Austin
+    type: person
+    gender: male
+    aliases: [Lloyd Austin]
+""")
+    text = "Austin, Texas. Defense Secretary Lloyd Austin spoke. Austin said more; Secretary Austin left."
+    assert surfaces(text, codebook) == [("Defense Secretary Lloyd Austin", "austin", "title"),
+                                        ("Austin", "austin", "surname"), ("Secretary Austin", "austin", "title")]
+
+
+def test_secretary_of_state_folds():
+    from analysis.corpus.codebook import parse_codebook
+
+    codebook = parse_codebook("""actors:
+  - id: blinken
+    label: Antony Blinken
+    type: person
+    gender: male
+    aliases: [Antony Blinken, Blinken]
+  - id: united_states
+    label: United States
+    type: country
+    aliases: [U.S.]
+""")
+    text = "U.S. Secretary of State Antony Blinken met ex-Secretary Blinken of State."
+    assert surfaces(text, codebook) == [("U.S. Secretary of State Antony Blinken", "blinken", "title"),
+                                        ("ex-Secretary Blinken", "blinken", "title")]
