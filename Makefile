@@ -38,7 +38,7 @@ test-fast: setup
 
 ## Re-execute the stored notebooks in place on seeds/ (after a change in results).
 notebooks: setup
-	$(BIN)/python -m analysis.nbtools refresh
+	$(BIN)/python -m analysis.report.notebooks refresh
 
 ## JupyterLab on notebooks/ with the project kernel.
 lab: setup

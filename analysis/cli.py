@@ -2,8 +2,18 @@
 
 Commands
 --------
-annotate    read a corpus, annotate it, write the tidy tables as Parquet and CSV
-candidates  propose actors a codebook lacks (frequent capitalised names)
+annotate         read a corpus, annotate it, write the tidy tables as Parquet and CSV
+candidates       propose actors a codebook lacks (frequent capitalised names)
+report           every notebook and a dossier per actor, as an HTML report (:mod:`analysis.report.batch`)
+frames           score a CSV/JSONL file's sentences with a frame dictionary, or show a scheme
+                 (:mod:`analysis.framing.score_files`)
+evaluate         target-dependent sentiment methods against NewsMTSC-format gold labels
+                 (:mod:`analysis.sentiment.evaluate`)
+train-sentiment  train the default target-sentiment model on NewsMTSC ``train`` (:mod:`analysis.sentiment.train`)
+
+The last three hand their arguments to the module's own ``main``; the old module paths
+(``python -m analysis.frames``, ``analysis.evaluate``, ``analysis.train_sentiment``) still work
+and run the same code.
 
 Errors in the input are printed as one line naming file, line and field, with exit
 code 2, never as a traceback.
@@ -81,6 +91,20 @@ def _candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Commands whose arguments go, as they are, to the ``main`` of the module that implements them.
+FORWARDED: dict[str, tuple[str, str]] = {
+    "frames": ("analysis.framing.score_files", "score a file's sentences with a frame dictionary (score, show)"),
+    "evaluate": ("analysis.sentiment.evaluate", "evaluate sentiment methods on NewsMTSC-format labels (sentiment)"),
+    "train-sentiment": ("analysis.sentiment.train", "train the default target-sentiment model on NewsMTSC train"),
+}
+
+
+def _forward(command: str, argv: Sequence[str]) -> int:
+    import importlib
+
+    return importlib.import_module(FORWARDED[command][0]).main(list(argv))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description="Media analysis suite.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,10 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     from analysis.report.batch import add_report_parser
 
     add_report_parser(sub)
+    for command, (_, text) in FORWARDED.items():  # listed in --help; parsed by the module itself
+        sub.add_parser(command, help=text, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in FORWARDED:
+        return _forward(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

@@ -5,7 +5,7 @@ real results on opening them; nbval re-executes them and compares. What changes
 from run to run (papermill timings, execution dates, absolute paths) is stripped
 here, so a stored notebook changes only when its results do.
 
-``python -m analysis.nbtools refresh`` re-executes every notebook in place on the
+``python -m analysis.report.notebooks refresh`` re-executes every notebook in place on the
 seed corpus (``make notebooks``).
 """
 
@@ -239,7 +239,7 @@ def refresh(names: Sequence[str] = ()) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.nbtools", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.report.notebooks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     refresh_parser = sub.add_parser("refresh", help="re-execute notebooks in place on seeds/")
     refresh_parser.add_argument("names", nargs="*", help="notebook name prefixes (default: all)")

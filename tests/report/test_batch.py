@@ -28,9 +28,11 @@ from analysis.plots.export import slug
 from analysis.report.html import escape_markdown, render_index
 from analysis.report.notebooks import notebook_paths
 from analysis.paths import DEFAULT_CODEBOOK, NOTEBOOKS, Q1_CORPUS, SEEDS
+from analysis.report.batch import run_report
 from analysis.report.dossier import actor_view
-from analysis.report.batch import (SUMMARY_COLUMNS, notebook_parameters, plan_report, run_report,
-                             select_notebooks, workspace_layers)
+from analysis.report.parameters import notebook_parameters, workspace_layers
+from analysis.report.plan import plan_report
+from analysis.report.summary import SUMMARY_COLUMNS
 from conftest import TINY_CODEBOOK, require_shared
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -385,7 +387,7 @@ def test_q1_sample_with_three_actors(q1_sample, tmp_path):
 
 
 def test_summary_tone_is_the_cached_sentiment_layer(tmp_path):
-    from analysis.report.batch import actor_summary
+    from analysis.report.summary import actor_summary
     from analysis.sentiment.tone import actor_tone
     from analysis.annotate.workspace import open_workspace
 

@@ -1,0 +1,207 @@
+"""The plan of a batch report: every input validated and every notebook run listed, before any kernel starts.
+
+:func:`plan_report` checks the codebook, the corpus, the actor ids, the notebook
+selection and the output folder (an :class:`~analysis.errors.InputError` names the first
+problem), and lists a :class:`NotebookRun` per corpus-level notebook and per actor for a
+notebook whose parameters cell declares ``actor``. :class:`ReportResult` is what a run
+gives back. Actor ids become file names through :func:`analysis.plots.export.slug`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.plots.export import slug
+from analysis.report.parameters import notebook_parameters, workspace_layers
+
+#: The notebook parameter that makes a notebook a per-actor dossier.
+ACTOR_PARAMETER = "actor"
+
+
+@dataclass
+class NotebookRun:
+    """One notebook execution of a batch: what runs, with which parameters, and how it went."""
+
+    name: str                     # output stem: "00-corpus-overview" or "40-actor-profile--biden"
+    source: Path
+    parameters: dict[str, Any]
+    actor: str | None = None
+    status: str = "pending"       # pending | ok | failed
+    seconds: float = 0.0
+    ename: str = ""
+    evalue: str = ""
+    exec_count: int | None = None
+    cell_index: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.source.stem} · {self.actor}" if self.actor else self.source.stem
+
+    @property
+    def ipynb(self) -> str:
+        return f"notebooks/{self.name}.ipynb"
+
+    @property
+    def html(self) -> str:
+        return f"reports/{self.name}.html"
+
+    @property
+    def error(self) -> str:
+        """The failure in one line: where (cell) and what (exception name and value)."""
+        if self.status == "ok":
+            return ""
+        where = f"cell In [{self.exec_count}]" if self.exec_count is not None else "notebook"
+        return f"{where}: {self.ename}: {self.evalue}".strip()
+
+    def record(self) -> dict[str, Any]:
+        return {"name": self.name, "notebook": self.source.name, "actor": self.actor, "status": self.status,
+                "seconds": round(self.seconds, 3), "parameters": self.parameters, "error": self.error,
+                "ename": self.ename, "evalue": self.evalue, "exec_count": self.exec_count,
+                "ipynb": self.ipynb, "html": self.html}
+
+
+@dataclass
+class ReportPlan:
+    """A validated batch: inputs, actors and the notebook runs, before anything executes."""
+
+    corpus: Path
+    codebook: Path
+    out: Path
+    actors: list[str]
+    runs: list[NotebookRun]
+    layer_sets: list[tuple[str, ...] | None]
+    n_articles: int
+    jobs: int
+    show_code: bool
+    replace: bool
+
+
+@dataclass
+class ReportResult:
+    """What a batch produced: the run folder, each notebook run, the summary and the manifest."""
+
+    out: Path
+    runs: list[NotebookRun]
+    summary: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[NotebookRun]:
+        return [run for run in self.runs if run.status != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def describe(self) -> str:
+        """A few lines for the terminal: where the run is, and each failure with its cell error."""
+        lines = [f"report: {self.out / 'index.html'} ({len(self.runs) - len(self.failures)} of "
+                 f"{len(self.runs)} notebook run(s) ok, {self.manifest.get('timings', {}).get('total', 0):.1f} s)"]
+        for run in self.failures:
+            lines.append(f"FAILED {run.label}: {run.error}  (see {self.out / run.html})")
+        return "\n".join(lines)
+
+
+def _resolve_input(path: str | Path) -> Path:
+    from analysis.annotate.workspace import resolve_path
+
+    return resolve_path(path).resolve()
+
+
+def select_notebooks(selection: Sequence[str | Path] | None = None) -> list[Path]:
+    """Notebooks to run: all of ``notebooks/`` (reading order), or those named by prefix or path.
+
+    An entry ending in ``.ipynb`` that exists is used as a path (a notebook of one's own);
+    any other entry is a name prefix of a suite notebook ("00", "40", "20-framing").
+    """
+    from analysis.report.notebooks import notebook_paths
+
+    if not selection:
+        return notebook_paths()
+    chosen: list[Path] = []
+    for entry in selection:
+        text = str(entry)
+        if text.endswith(".ipynb") and Path(text).is_file():
+            paths = [Path(text).resolve()]
+        else:
+            paths = notebook_paths([text])
+        if not paths:
+            known = ", ".join(p.stem for p in notebook_paths())
+            raise InputError.at("--notebooks", field="notebooks", expected=f"a notebook prefix ({known}) or an "
+                                ".ipynb file", got=text)
+        chosen.extend(p for p in paths if p not in chosen)
+    return chosen
+
+
+def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
+                actors: Sequence[str] | None = None, notebooks: Sequence[str | Path] | None = None,
+                jobs: int = 2, show_code: bool = False, replace: bool = False) -> ReportPlan:
+    """Validate every input and list the notebook runs; raises :class:`InputError` on the first problem."""
+    from analysis.corpus.codebook import load_codebook
+    from analysis.corpus.reader import read_corpus
+
+    if not isinstance(jobs, int) or jobs < 1:
+        raise InputError.at("--jobs", field="jobs", expected="a whole number of parallel kernels ≥ 1", got=jobs)
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise InputError.at(out, field="--out", expected="a folder for the run", got="an existing file")
+    if out.exists() and not replace:
+        raise InputError.at(out, field="--out", expected="a new folder (or --replace to replace this run once "
+                            "the new one is complete)", got="an existing folder")
+    codebook_path = _resolve_input(codebook)
+    book = load_codebook(codebook_path)
+    corpus_path = _resolve_input(corpus)
+    if not corpus_path.exists():
+        raise InputError.at(corpus_path, field="--corpus", expected="a folder of .txt articles or a .csv/.jsonl file",
+                            got="no such file or folder")
+    read = read_corpus(corpus_path)
+    if read.articles.empty:
+        raise InputError.at(corpus_path, field="--corpus", expected="at least one article", got="an empty corpus")
+    if actors:
+        unknown = [a for a in actors if a not in book.ids]
+        if unknown:
+            raise InputError.at(codebook_path, field="--actors", expected=f"actor ids of the codebook "
+                                f"({', '.join(book.ids)})", got=", ".join(unknown))
+        chosen = list(dict.fromkeys(actors))
+    else:
+        chosen = book.ids
+    slugs: dict[str, str] = {}
+    for actor in chosen:
+        other = slugs.setdefault(slug(actor), actor)
+        if other != actor:
+            raise InputError.at(codebook_path, field="id", expected=f"actor ids that stay distinct as file names "
+                                f"({other!r} already becomes {slug(actor)!r})", got=actor)
+    paths = select_notebooks(notebooks)
+    runs: list[NotebookRun] = []
+    layer_sets: list[tuple[str, ...] | None] = []
+    figures = out.parent / f".{out.name}.figures"  # placeholder, replaced by the staging folder at run time
+    for path in paths:
+        declared = notebook_parameters(path)
+        for layers in workspace_layers(path):
+            if layers not in layer_sets:
+                layer_sets.append(layers)
+        given = {"corpus": str(corpus_path), "codebook": str(codebook_path), "figures_dir": str(figures)}
+        if actors and "actors" in declared:
+            given["actors"] = list(chosen)
+        parameters = {k: v for k, v in given.items() if k in declared}
+        if ACTOR_PARAMETER in declared:
+            for actor in chosen:
+                runs.append(NotebookRun(name=f"{path.stem}--{slug(actor)}", source=path, actor=actor,
+                                        parameters={**parameters, ACTOR_PARAMETER: actor}))
+        else:
+            runs.append(NotebookRun(name=path.stem, source=path, parameters=parameters))
+    from analysis.annotate.pipeline import LAYERS
+
+    for layers in layer_sets:
+        unknown = [layer for layer in layers or () if layer not in LAYERS]
+        if unknown:
+            raise InputError.at(paths[0].parent, field="layers", expected=f"registered annotation layers "
+                                f"({', '.join(sorted(LAYERS)) or 'none'})", got=", ".join(unknown))
+    return ReportPlan(corpus=corpus_path, codebook=codebook_path, out=out, actors=chosen, runs=runs,
+                      layer_sets=layer_sets or [None], n_articles=len(read.articles), jobs=jobs, show_code=show_code,
+                      replace=replace)
