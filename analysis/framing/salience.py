@@ -11,7 +11,10 @@ salience": frequency and prominence of coverage, e.g. Kiousis 2004):
   :mod:`analysis.annotate.pipeline`) names it.
 
 Groups are any article columns (``outlet``) and/or a period of the date (``freq``:
-"D", "W", "M"; periods are labelled by their start day).
+"D", "W", "M"; periods are labelled by their start day). An article whose group value is
+missing (no outlet, no date) forms a group of its own (NaN / NaT), as in
+:func:`analysis.terms.counts.term_frequencies` and :func:`analysis.sentiment.tone.actor_tone`:
+group totals always add up to the corpus.
 """
 
 from __future__ import annotations
@@ -35,9 +38,10 @@ def with_period(articles: pd.DataFrame, *, freq: str | None) -> pd.DataFrame:
 def corpus_overview(articles: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     """Articles per outlet and period: ``outlet, period, articles, chars`` (every pair, zeros kept)."""
     frame = with_period(articles, freq=freq).assign(chars=articles["text"].str.len())
-    counts = frame.groupby(["outlet", "period"]).agg(articles=("article_id", "size"), chars=("chars", "sum"))
-    full = pd.MultiIndex.from_product([sorted(frame["outlet"].unique()), sorted(frame["period"].unique())],
-                                      names=["outlet", "period"])
+    counts = frame.groupby(["outlet", "period"], dropna=False).agg(articles=("article_id", "size"),
+                                                                    chars=("chars", "sum"))
+    full = pd.MultiIndex.from_product([frame["outlet"].drop_duplicates().sort_values(),
+                                       frame["period"].drop_duplicates().sort_values()], names=["outlet", "period"])
     return counts.reindex(full, fill_value=0).reset_index()
 
 
@@ -57,12 +61,12 @@ def actor_salience(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd
     place = sentences[["article_id", "sentence_id", "is_headline", "is_lead"]]
     found = mentions[["article_id", "sentence_id", "actor_id"]].merge(place, on=["article_id", "sentence_id"])
     found = found.merge(frame[["article_id", *keys]], on="article_id")
-    per_article = found.groupby(["actor_id", "article_id", *keys], observed=True).agg(
+    per_article = found.groupby(["actor_id", "article_id", *keys], observed=True, dropna=False).agg(
         mentions=("sentence_id", "size"), headline=("is_headline", "any"), lead=("is_lead", "any")).reset_index()
-    stats = per_article.groupby(["actor_id", *keys], observed=True).agg(
+    stats = per_article.groupby(["actor_id", *keys], observed=True, dropna=False).agg(
         mentions=("mentions", "sum"), articles=("article_id", "size"), headline_articles=("headline", "sum"),
         lead_articles=("lead", "sum")).reset_index()
-    totals = frame.groupby(keys).size().rename("n_articles").reset_index() if keys else \
+    totals = frame.groupby(keys, dropna=False).size().rename("n_articles").reset_index() if keys else \
         pd.DataFrame({"n_articles": [len(frame)]})
     grid = pd.DataFrame({"actor_id": actor_ids}).merge(totals, how="cross")
     result = grid.merge(stats, on=["actor_id", *keys], how="left")
