@@ -29,7 +29,7 @@ from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from analysis.sentiment import vader
 from analysis.sentiment.tone import score_mentions, score_sentences
-from analysis.sentiment.target import load_model
+from analysis.sentiment.target_model import load_model
 from analysis.sentiment.vader import nltk_analyzer
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ukraine_media_2022q1" / "articles.csv"

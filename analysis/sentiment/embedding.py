@@ -12,14 +12,14 @@ are mean-pooled four ways: the whole sentence, the target's own word pieces,
 the pieces left of it and right of it (4 x 384 features). A multinomial
 logistic head (numpy, L2, standardised features) trained on NewsMTSC
 ``train`` turns them into class log-probabilities, which are added to those
-of the default learned model (:mod:`analysis.sentiment.target`): the final
+of the default learned model (:mod:`analysis.sentiment.target_model`): the final
 probabilities are the normalised product of the two models'.
 
 Training (``devtest_mt`` is never read; L2 chosen on the seeded 20% held-out
 split of ``train`` used by :mod:`analysis.sentiment.train`, then 5-fold CV
 over ``train`` by sentence for the report)::
 
-    python -m analysis.embedding_sentiment --train ../shared/data/newsmtsc/train.jsonl \\
+    python -m analysis.sentiment.embedding --train ../shared/data/newsmtsc/train.jsonl \\
         --out analysis/resources/minilm_head.json
 """
 
@@ -40,7 +40,19 @@ from typing import Sequence
 import numpy as np
 
 from analysis.paths import RESOURCES
-from analysis.sentiment.target import LABELS, load_model
+from analysis.sentiment.newsmtsc import LABELS, read_newsmtsc
+from analysis.sentiment.target_model import load_model
+from analysis.sentiment.train import (
+    MIN_COUNT,
+    _logits,
+    _matrix,
+    _scores,
+    _split,
+    _vocab,
+    featurize,
+    fit_softmax,
+    folds,
+)
 
 __all__ = ["HEAD_PATH", "available", "embed", "load_head", "predict_proba", "train", "main"]
 
@@ -180,8 +192,6 @@ def predict_proba(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> np.
 
 def _sparse_log_proba(feats, y, fit: np.ndarray, settings_l2: float, seed: int) -> np.ndarray:
     """Log-probabilities on ``~fit`` of the default learned model refitted on ``fit``."""
-    from analysis.sentiment.train import MIN_COUNT, _logits, _matrix, _vocab, fit_softmax
-
     part = [f for f, m in zip(feats, fit) if m]
     index = _vocab(part, MIN_COUNT)
     W, b = fit_softmax(_matrix(part, index), y[fit], len(index), l2=settings_l2, seed=seed)
@@ -190,9 +200,6 @@ def _sparse_log_proba(feats, y, fit: np.ndarray, settings_l2: float, seed: int) 
 
 def train(path: Path, *, seed: int = 0, cache: Path | None = None, cv: int = 5, log=None) -> tuple[dict, dict]:
     """Choose L2 on the held-out 20% of ``path``, report k-fold CV, refit on all of it; (head, meta)."""
-    from analysis.sentiment.evaluate import read_newsmtsc
-    from analysis.sentiment.train import _scores, _split, featurize, folds
-
     say = log or (lambda *a: None)
     t_start = time.time()
     targets = read_newsmtsc(path)

@@ -1,11 +1,11 @@
 """Evaluate target-dependent sentiment on NewsMTSC-format data.
 
-NewsMTSC (Hamborg & Donnay 2021) labels each target person in a news sentence
-as negative (polarity 2.0), neutral (4.0) or positive (6.0). Its papers report
-macro-averaged F1 over the three classes (F1m) and accuracy; so does
-:func:`evaluate_targets`. The command line::
+:func:`evaluate_targets` scores methods of :mod:`analysis.sentiment.target` on
+targets read by :func:`analysis.sentiment.newsmtsc.read_newsmtsc` (NewsMTSC,
+Hamborg & Donnay 2021) with the measures its papers report: macro-averaged F1
+over the three classes (F1m) and accuracy. The command line::
 
-    python -m analysis.evaluate sentiment FILE.jsonl [--method learned ...]
+    python -m analysis.sentiment.evaluate sentiment FILE.jsonl [--method learned ...]
 
 prints one row per method (the whole-sentence VADER baseline is always
 included) with n targets, macro-F1, accuracy and per-class F1. ``--method
@@ -15,9 +15,7 @@ minilm`` needs the optional install extra ``minilm``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -25,115 +23,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.sentiment.target import LABELS, METHODS, load_model, target_sentiment
+from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
+from analysis.sentiment.target import METHODS, target_sentiment
+from analysis.sentiment.target_model import load_model
 
 __all__ = [
-    "Target",
-    "read_newsmtsc",
-    "f1_scores",
     "evaluate_targets",
     "main",
 ]
-
-POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
-
-
-@dataclass(frozen=True)
-class Target:
-    """One labelled target of a NewsMTSC sentence."""
-
-    line: int  # 1-based line of the record in its file
-    group: str  # the sentence (for grouped splits)
-    sentence: str
-    start: int
-    end: int
-    others: tuple[tuple[int, int], ...]
-    label: str
-
-
-def _need(obj: dict, key: str, kind: type | tuple, *, path: Path, line: int, field: str, expected: str):
-    if not isinstance(obj, dict) or key not in obj:
-        raise InputError.at(path, line=line, field=field, expected=expected, got="(missing)")
-    value = obj[key]
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise InputError.at(path, line=line, field=field, expected=expected, got=repr(value))
-    return value
-
-
-def read_newsmtsc(path: str | Path) -> list[Target]:
-    """All targets of a NewsMTSC JSONL file, validated.
-
-    Raises :class:`analysis.errors.InputError` naming the file, line and field
-    for bad JSON, a missing or mistyped field, an unknown polarity, or offsets
-    where ``sentence[from:to] != mention``.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError.at(path, field="(file)", expected="an existing NewsMTSC .jsonl file", got="not found")
-    out: list[Target] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise InputError.at(path, line=lineno, field="(record)",
-                                    expected=f"one JSON object per line ({exc.msg} at column {exc.colno})",
-                                    got=raw.strip()) from None
-            if not isinstance(rec, dict):
-                raise InputError.at(path, line=lineno, field="(record)", expected="a JSON object", got=raw.strip())
-            sent = _need(rec, "sentence_normalized", str, path=path, line=lineno,
-                         field="sentence_normalized", expected="the sentence as a string")
-            targets = _need(rec, "targets", list, path=path, line=lineno, field="targets",
-                            expected="a non-empty list of targets")
-            if not targets:
-                raise InputError.at(path, line=lineno, field="targets", expected="a non-empty list of targets", got="[]")
-            spans = []
-            labels = []
-            for k, t in enumerate(targets):
-                where = f"targets[{k}]"
-                a = _need(t, "from", int, path=path, line=lineno, field=f"{where}.from",
-                          expected="a 0-based character offset (integer)")
-                b = _need(t, "to", int, path=path, line=lineno, field=f"{where}.to",
-                          expected="an exclusive character offset (integer)")
-                mention = _need(t, "mention", str, path=path, line=lineno, field=f"{where}.mention",
-                                expected="the mention text")
-                pol = _need(t, "polarity", (int, float), path=path, line=lineno, field=f"{where}.polarity",
-                            expected="2.0 (negative), 4.0 (neutral) or 6.0 (positive)")
-                if float(pol) not in POLARITY:
-                    raise InputError.at(path, line=lineno, field=f"{where}.polarity",
-                                        expected="2.0 (negative), 4.0 (neutral) or 6.0 (positive)", got=pol)
-                if not (0 <= a < b <= len(sent)) or sent[a:b] != mention:
-                    raise InputError.at(path, line=lineno, field=f"{where}.from/to",
-                                        expected=f"offsets with sentence[from:to] == mention {mention!r}",
-                                        got=f"{a}:{b} -> {sent[a:b]!r}" if 0 <= a <= b else f"{a}:{b}")
-                spans.append((a, b))
-                labels.append(POLARITY[float(pol)])
-            for k, ((a, b), lab) in enumerate(zip(spans, labels)):
-                others = tuple(spans[:k] + spans[k + 1 :])
-                out.append(Target(lineno, sent, sent, a, b, others, lab))
-    if not out:
-        raise InputError.at(path, field="(file)", expected="at least one record with targets", got="empty file")
-    return out
-
-
-def f1_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
-    """Macro-F1 (mean of the three per-class F1), accuracy and per-class F1."""
-    g = np.asarray(gold)
-    p = np.asarray(pred)
-    out: dict[str, float] = {}
-    f1s = []
-    for lab in LABELS:
-        tp = float(np.sum((g == lab) & (p == lab)))
-        fp = float(np.sum((g != lab) & (p == lab)))
-        fn = float(np.sum((g == lab) & (p != lab)))
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-        out[f"f1_{lab}"] = f1
-        f1s.append(f1)
-    out["macro_f1"] = float(np.mean(f1s))
-    out["accuracy"] = float(np.mean(g == p)) if len(g) else float("nan")
-    return out
 
 
 def predict(targets: Sequence[Target], *, method: str) -> list[str]:

@@ -31,15 +31,15 @@ import pandas as pd
 
 from analysis.paths import RESOURCES
 
+from analysis.sentiment.newsmtsc import LABELS
 from analysis.sentiment.target import (
-    LABELS,
     METHODS,
     THRESHOLD,
     Method,
     TargetScore,
-    load_model,
     target_sentiment,
 )
+from analysis.sentiment.target_model import load_model
 from analysis.sentiment.vader import METHOD_NOTE as VADER_NOTE
 from analysis.sentiment.vader import fast_analyzer, nltk_analyzer
 

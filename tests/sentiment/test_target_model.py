@@ -1,0 +1,81 @@
+"""Tests for analysis.sentiment.target_model: the fast batched path equals the readable reference features."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.paths import SHARED
+
+NEWSMTSC = SHARED / "data" / "newsmtsc"
+
+
+def _need_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"shared data not available: {path} (clone without ../shared)")
+    return path
+
+
+def _span(sentence: str, word: str) -> tuple[int, int]:
+    i = sentence.index(word)
+    return i, i + len(word)
+
+
+class TestFastPath:
+    """``TargetModel.score_many`` (prefix sums, one pass per sentence) == ``predict_proba(target_features)``."""
+
+    @staticmethod
+    def _reference(model, sentence, spans):
+        from analysis.sentiment.target_features import target_features
+
+        return np.array([model.predict_proba(*target_features(sentence, a, b, others=spans[:k] + spans[k + 1:],
+                                                              settings=model.settings))
+                         for k, (a, b) in enumerate(spans)])
+
+    @pytest.mark.parametrize("sentence, words", [
+        ("Putin blamed the escalating tensions on the U.S.", ["Putin", "U.S."]),
+        ("Biden praised Zelensky, who \"bravely\" refused to leave, but not Putin.", ["Biden", "Zelensky", "Putin"]),
+        ("The U.S.-Russia talks failed.", ["U.S.", "Russia"]),  # two targets in one token
+        ("Nobody trusts NATO's plan, said Lavrov.", ["NATO", "Lavrov"]),
+        ("3,000 troops didn't stop Russia", ["Russia"]),
+    ])
+    def test_literal_sentences(self, sentence, words):
+        from analysis.sentiment.target_model import load_model
+
+        model = load_model()
+        spans = [_span(sentence, w) for w in words]
+        model._memo.clear()
+        fast = model.score_many([(sentence, spans)])[0]
+        assert np.array_equal(fast, self._reference(model, sentence, spans))
+
+    def test_overlapping_empty_and_tokenless_spans(self):
+        from analysis.sentiment.target_model import load_model
+
+        model = load_model()
+        s = "President Vladimir Putin spoke."
+        for spans in ([(0, 24), (10, 24)], [(5, 5), (19, 24)], [(0, 9), (0, 9)]):
+            model._memo.clear()
+            assert np.array_equal(model.score_many([(s, spans)])[0], self._reference(model, s, spans))
+        empty = model.score_many([("  ", [(0, 1)])])[0]
+        np.testing.assert_allclose(empty.sum(), 1.0)
+
+    def test_newsmtsc_sample_exact(self):
+        from analysis.sentiment.newsmtsc import read_newsmtsc
+        from analysis.sentiment.target_model import load_model
+
+        targets = read_newsmtsc(_need_shared(NEWSMTSC / "train.jsonl"))[::25]
+        model = load_model()
+        model._memo.clear()
+        items = [(t.sentence, [(t.start, t.end), *t.others]) for t in targets]
+        fast = np.array([p[0] for p in model.score_many(items, chunk=64)])
+        ref = np.array([self._reference(model, s, sp)[0] for s, sp in items])
+        assert np.array_equal(fast, ref)
+
+    def test_tokens_equal_public_tokenizer(self):
+        from analysis.sentiment.target_features import _sentence_info, tokenize
+
+        for s in ["U.S.-led talks: Biden's \"red line\" -- 3.5% of GDP!", "  café’s naïve  résumé… ok", ""]:
+            info = _sentence_info(s)
+            assert [(t, a, b) for t, a, b in zip(info.tokens, info.starts, info.ends)] == tokenize(s)
