@@ -29,7 +29,7 @@ _API: dict[str, str] = {
     "term_frequencies": "terms.counts", "tfidf": "terms.counts", "collocations": "terms.counts", "actor_context_terms": "terms.counts",
     "term_trends": "terms.counts", "keyness": "terms.keyness", "actor_keyness": "terms.keyness", "group_keyness": "terms.keyness",
     "kwic": "terms.kwic",
-    "load_frames": "framing.frames", "actor_frames": "framing.frames", "frame_hits": "framing.frames",
+    "load_frames": "framing.dictionaries", "actor_frames": "framing.frames", "frame_hits": "framing.frames",
     "voice": "framing.voice", "attribution_verbs": "framing.voice", "role_balance": "framing.roles", "label_counts": "framing.labels",
     "score_mentions": "sentiment.tone", "actor_tone": "sentiment.tone", "quote_tone": "sentiment.tone", "evidence": "sentiment.tone",
     "target_sentiment": "sentiment.target",

@@ -27,6 +27,7 @@ from typing import Callable
 import pandas as pd
 
 from analysis.framing import frames as F
+from analysis.framing.dictionaries import SCHEMES, load_frames
 from analysis.annotate.pipeline import Settings, annotate_corpus
 from analysis.paths import Q1_CORPUS
 from analysis.annotate.workspace import open_workspace
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     workspace = open_workspace(corpus=str(args.corpus))          # cached tokens (built once if absent)
     articles, tokens = workspace.articles, workspace.table("tokens")
     megabytes = sum(len(t.encode()) + len(b.encode()) + 2 for t, b in zip(articles["title"], articles["text"])) / 1e6
-    dictionaries = {scheme: F.load_frames(scheme) for scheme in F.SCHEMES}
+    dictionaries = {scheme: load_frames(scheme) for scheme in SCHEMES}
     for frames in dictionaries.values():
         F.score_sentences(tokens.head(1000), frames=frames)     # compile the matchers outside the timings
 

@@ -39,7 +39,8 @@ import pandas as pd
 
 from analysis.corpus.codebook import Codebook
 from analysis.corpus.mentions import Mention, speech_verbs
-from analysis.framing.quotes import article_inputs, quote_mark_spans
+from analysis.framing.quote_marks import quote_mark_spans
+from analysis.framing.quotes import article_inputs
 from analysis.corpus.text import stopwords
 
 ROLE_COLUMNS = ["article_id", "mention_id", "actor_id", "sentence_id", "role", "verb", "pattern", "evidence",

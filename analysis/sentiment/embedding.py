@@ -249,7 +249,7 @@ def train(path: Path, *, seed: int = 0, cache: Path | None = None, cv: int = 5, 
         "train_file": path.name,
         "train_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "n_targets": int(len(targets)),
-        "script": "python -m analysis.embedding_sentiment --train <train.jsonl> --out <minilm_head.json>",
+        "script": "python -m analysis.sentiment.embedding --train <train.jsonl> --out <minilm_head.json>",
         "date": _dt.date.today().isoformat(),
         "seed": seed,
         "selection": "head L2 by fused macro-F1 on the seeded held-out 20% of train (as analysis.sentiment.train); "
@@ -264,7 +264,7 @@ def train(path: Path, *, seed: int = 0, cache: Path | None = None, cv: int = 5, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.embedding_sentiment", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.sentiment.embedding", description=__doc__.split("\n")[0])
     parser.add_argument("--train", type=Path, required=True, help="NewsMTSC train.jsonl")
     parser.add_argument("--out", type=Path, default=HEAD_PATH, help="head JSON to write")
     parser.add_argument("--cache", type=Path, default=None, help="embeddings .npy to reuse (checked) or write")

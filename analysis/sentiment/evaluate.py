@@ -58,7 +58,7 @@ def evaluate_targets(targets: Sequence[Target], *, methods: Sequence[str] = ("va
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m analysis.evaluate sentiment FILE.jsonl [--method M ...]``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.evaluate",
+    parser = argparse.ArgumentParser(prog="python -m analysis evaluate",
                                      description="Evaluate sentiment methods on labelled data.")
     sub = parser.add_subparsers(dest="task", required=True)
     p = sub.add_parser("sentiment", help="target-dependent sentiment on a NewsMTSC-format JSONL file")

@@ -224,7 +224,7 @@ def train(path: Path, *, seed: int = 0, log=None) -> TargetModel:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.train_sentiment", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis train-sentiment", description=__doc__.split("\n")[0])
     parser.add_argument("--train", type=Path, required=True, help="NewsMTSC train.jsonl")
     parser.add_argument("--out", type=Path, required=True, help="model JSON to write")
     parser.add_argument("--seed", type=int, default=0)

@@ -9,7 +9,7 @@ from analysis.annotate.pipeline import annotate_article
 from analysis.corpus.codebook import load_codebook
 from analysis.corpus.reader import read_corpus
 from analysis.paths import DEFAULT_CODEBOOK, Q1_CORPUS, SEEDS
-from analysis.framing.quotes import QUOTE_COLUMNS, annotate_quotes, quote_mark_spans, verb_class
+from analysis.framing.quotes import QUOTE_COLUMNS, annotate_quotes, verb_class
 from analysis.framing.voice import attribution_verbs, verb_class_shares, voice
 
 
@@ -27,20 +27,6 @@ def quotes_of(body: str, codebook, title: str = "") -> pd.DataFrame:
 def rows(quotes: pd.DataFrame) -> list[tuple]:
     return list(quotes[["kind", "text", "speaker_actor_id", "speaker_text", "speaker_type", "verb",
                         "verb_class", "recipient", "cue"]].itertuples(index=False, name=None))
-
-
-class TestQuoteMarks:
-    @pytest.mark.parametrize("text, expected", [
-        ('He said "yes" and "no".', [(8, 12), (18, 21)]),
-        ("“Curly” and “more”", [(0, 6), (12, 17)]),
-        ('A stray " mark and "a quote" here', [(19, 27)]),         # the unmatched opener is dropped
-        ('"one\n\n"two"', [(0, 10)]),                                # paragraph convention
-        ('"open\n\nno quote here', []),                              # never closed: dropped
-    ])
-    def test_spans(self, text, expected):
-        paragraphs = [(0, len(text))] if "\n\n" not in text else \
-            [(0, text.index("\n\n")), (text.index("\n\n") + 2, len(text))]
-        assert quote_mark_spans(text, paragraphs) == expected
 
 
 class TestFindQuotes:
