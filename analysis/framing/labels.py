@@ -39,7 +39,7 @@ import pandas as pd
 
 from analysis.corpus.codebook import Codebook
 from analysis.corpus.mentions import Mention, matcher, title_words
-from analysis.framing.quotes import JOIN, annotate_quotes, article_inputs
+from analysis.framing.quotes import annotate_quotes, article_inputs
 
 LABEL_COLUMNS = ["article_id", "mention_id", "actor_id", "label", "kind", "asserted_by", "sentence_id", "evidence"]
 #: Nouns that may head an appositive besides the title words of ``resources/titles.txt``.
