@@ -26,8 +26,8 @@ _API: dict[str, str] = {
     "open_workspace": "annotate.workspace", "InputError": "errors",
     # measures
     "actor_salience": "framing.salience", "corpus_overview": "framing.salience",
-    "term_frequencies": "terms.counts", "tfidf": "terms.counts", "collocations": "terms.counts", "actor_context_terms": "terms.counts",
-    "term_trends": "terms.counts", "keyness": "terms.keyness", "actor_keyness": "terms.keyness", "group_keyness": "terms.keyness",
+    "term_frequencies": "terms.counts", "tfidf": "terms.tfidf", "collocations": "terms.collocations", "actor_context_terms": "terms.actor_context",
+    "term_trends": "terms.trends", "keyness": "terms.keyness", "actor_keyness": "terms.keyness", "group_keyness": "terms.keyness",
     "kwic": "terms.kwic",
     "load_frames": "framing.dictionaries", "actor_frames": "framing.frames", "frame_hits": "framing.frames",
     "voice": "framing.voice", "attribution_verbs": "framing.voice", "role_balance": "framing.roles", "label_counts": "framing.labels",

@@ -29,7 +29,11 @@ from analysis.corpus.reader import document_text
 from analysis.terms.keyness import actor_keyness, group_keyness
 from analysis.terms.kwic import kwic
 from analysis.paths import Q1_CORPUS
-from analysis.terms.counts import actor_context_terms, collocations, term_frequencies, term_trends, tfidf
+from analysis.terms.actor_context import actor_context_terms
+from analysis.terms.collocations import collocations
+from analysis.terms.counts import term_frequencies
+from analysis.terms.tfidf import tfidf
+from analysis.terms.trends import term_trends
 from analysis.annotate.workspace import open_workspace
 
 WORDS = ("troops", "sanctions", "invasion", "war", "military", "forces", "people", "president", "said",

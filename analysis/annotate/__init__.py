@@ -5,7 +5,7 @@
 corpora larger than memory) and ``workspace`` (a corpus + codebook with lazily loaded,
 cached tables: what notebooks open).
 
-Imports :mod:`analysis.corpus` and the shared basics. The layer registry names the
+It may import :mod:`analysis.corpus` and the shared basics. The layer registry names the
 layers of :mod:`analysis.framing` and :mod:`analysis.sentiment` by string and imports
 them only when a layer is asked for, so no module here imports a folder above it.
 """

@@ -1,5 +1,5 @@
 """Framing: frame dictionaries and scoring, quotes and speakers, voice, roles, labels, salience.
 
-Imports :mod:`analysis.corpus`, :mod:`analysis.annotate` and the shared basics only;
+It may import :mod:`analysis.corpus`, :mod:`analysis.annotate` and the shared basics only;
 never :mod:`analysis.terms`, :mod:`analysis.sentiment` or anything above.
 """

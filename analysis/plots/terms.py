@@ -87,7 +87,7 @@ def plot_context_terms(context: pd.DataFrame, *, actors: Sequence[str] | None = 
                        value: str = "per_10k", ncols: int = 3) -> Figure:
     """Small multiples: each actor's top context terms, in the actor's colour.
 
-    ``context``: :func:`analysis.terms.counts.actor_context_terms`; ``actors`` sets the panel
+    ``context``: :func:`analysis.terms.actor_context.actor_context_terms`; ``actors`` sets the panel
     order (default: actors of the table, sorted); actors without rows are left out.
     """
     order, fig, axes = _actor_grid(context, actors, top_n=top_n, ncols=ncols)
@@ -206,7 +206,7 @@ def plot_trends(trends: pd.DataFrame, *, by: str | None = "outlet", ncols: int =
                 colours: Mapping[str, str] | None = None, title: str = "Term frequency over time") -> Figure:
     """Small multiples, one panel per term: per-10k rate over time, one line per ``by`` group.
 
-    ``trends``: :func:`analysis.terms.counts.term_trends`. Needs at least two periods.
+    ``trends``: :func:`analysis.terms.trends.term_trends`. Needs at least two periods.
     """
     if trends.empty or trends["date"].nunique() < 2:
         return note_figure("Only one period in this corpus: no trend to draw.")

@@ -33,7 +33,7 @@ class ActorView:
     rows depend only on their own article, so further layers computed on them are the
     same as on the whole corpus); ``ws`` keeps the whole corpus for denominators
     (salience shares, keyness reference). Word measures read the whole tokens table, whose
-    array form (:func:`~analysis.terms.counts.token_arrays`) is built once per kernel and shared
+    array form (:func:`~analysis.terms.token_arrays.token_arrays`) is built once per kernel and shared
     by every dossier, rather than a per-actor copy.
     """
 
@@ -111,8 +111,8 @@ class ActorView:
     # -- words ----------------------------------------------------------------------------------
 
     def context_terms(self, *, window: int | None = None, top_n: int = 15) -> pd.DataFrame:
-        """:func:`~analysis.terms.counts.actor_context_terms` of the actor (its sentences, or ±``window`` tokens)."""
-        from analysis.terms.counts import actor_context_terms
+        """:func:`~analysis.terms.actor_context.actor_context_terms` of the actor (its sentences, or ±``window`` tokens)."""
+        from analysis.terms.actor_context import actor_context_terms
 
         return actor_context_terms(self.ws.table("tokens"), self.tables["mentions"], actor_id=self.actor,
                                    window=window, top_n=top_n)

@@ -7,6 +7,6 @@ toward one mention, by method) over ``target_features`` (target-dependent featur
 evaluation on NewsMTSC), ``tone`` (the annotation layer and the tone measures with
 bootstrap intervals).
 
-Imports :mod:`analysis.corpus`, :mod:`analysis.annotate` and the shared basics only;
+It may import :mod:`analysis.corpus`, :mod:`analysis.annotate` and the shared basics only;
 never :mod:`analysis.terms`, :mod:`analysis.framing` or anything above.
 """

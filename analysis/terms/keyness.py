@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis.terms.counts import actor_contexts, counts_of, period_start, token_arrays, unigram_filter
+from analysis.terms.actor_context import actor_contexts
+from analysis.terms.counts import counts_of, period_start, unigram_filter
+from analysis.terms.token_arrays import token_arrays
 
 Measure = Literal["g2", "chi2"]
 Counts = pd.DataFrame | pd.Series | Mapping[str, int]
@@ -148,7 +150,7 @@ def actor_keyness(tokens: pd.DataFrame, mentions: pd.DataFrame, actor_id: str | 
                   min_count: int = 1, correction: float = 0.5) -> pd.DataFrame:
     """Keyness of each actor's context (target) against the rest of the corpus (reference).
 
-    The target is the actor's context as in :func:`analysis.terms.counts.actor_context_terms`
+    The target is the actor's context as in :func:`analysis.terms.actor_context.actor_context_terms`
     (its sentences, or ±``window`` tokens, without the actor's own mention tokens); the
     reference is every other token of ``tokens``, again without the actor's mention
     tokens (so the actor's name is key on neither side). Unigrams; totals are the words

@@ -17,7 +17,8 @@ from typing import Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.terms.counts import TokenArrays, match_term, mention_token_spans, token_arrays
+from analysis.terms.actor_context import mention_token_spans
+from analysis.terms.token_arrays import TokenArrays, match_term, token_arrays
 
 KWIC_COLUMNS = ["article_id", "date", "outlet", "sentence_id", "start", "end", "left", "keyword", "right", "match"]
 
