@@ -17,8 +17,13 @@ corpus sizes in words::
   thousands of terms tested, read p as a ranking aid, not a per-term test (e.g. G² ≥
   15.13 is p < 0.0001).
 * ``log_ratio``: effect size, log₂ of the ratio of relative frequencies (Hardie 2014),
-  log₂((a / c) / (b / d)); a zero count is replaced by 0.5 (``correction``), so a
-  term absent from one side gets a finite value. 1 = twice as frequent in target.
+  log₂((a / c) / (b / d)); 1 = twice as frequent in target. Where a count is zero, the
+  same small constant ε is added to both relative frequencies, log₂((a / c + ε) / (b / d + ε)),
+  with ε = ``correction`` / max(c, d) (half the smallest relative frequency either corpus
+  can show, for ``correction`` = 0.5), so a term absent from one side gets a finite value
+  whose sign always agrees with ``direction``. (Replacing only the zero count by 0.5, as
+  earlier versions did, divides it by its own corpus size and can flip the sign when
+  the corpora differ in size.)
 * ``direction``: "target" where a / c > b / d, "reference" where less, "none" if equal.
 
 E are the expected counts under independence: E(a) = c (a + b) / (c + d), and so on.
@@ -84,8 +89,17 @@ def keyness_statistics(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarra
                 statistic += np.where(e > 0, (o - e) ** 2 / e, 0.0)
     if measure == "g2":
         statistic *= 2
-    log_ratio = np.log2((np.where(a > 0, a, correction) / c) / (np.where(b > 0, b, correction) / d))
-    return statistic, chi2_pvalue(statistic), log_ratio
+    return statistic, chi2_pvalue(statistic), hardie_log_ratio(a, b, c, d, correction=correction)
+
+
+def hardie_log_ratio(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray, *, correction: float = 0.5) -> np.ndarray:
+    """Hardie's log ratio log₂((a/c) / (b/d)); where a count is zero, ε = correction / max(c, d) is added
+    to both relative frequencies, so the sign always follows the observed relative frequencies."""
+    a, b, c, d = (np.asarray(x, dtype=float) for x in (a, b, c, d))
+    rate_target, rate_reference = a / c, b / d
+    epsilon = np.where((a > 0) & (b > 0), 0.0, correction / np.maximum(c, d))
+    with np.errstate(divide="ignore"):
+        return np.log2((rate_target + epsilon) / (rate_reference + epsilon))
 
 
 def keyness(target_counts: Counts, reference_counts: Counts, *, measure: Measure = "g2",

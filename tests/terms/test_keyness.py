@@ -10,6 +10,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from analysis.terms.counts import term_frequencies
 from analysis.terms.keyness import actor_keyness, group_keyness, keyness, keyness_columns
@@ -41,12 +43,36 @@ class TestKeyness:
 
     def test_zero_count_correction(self):
         result = keyness({"a": 0, "b": 100}, {"a": 8, "b": 92}).set_index("term")
-        assert result.loc["a", "log_ratio"] == pytest.approx(math.log2((0.5 / 100) / (8 / 100)))   # -4
+        # a zero count: epsilon = 0.5 / max(100, 100) added to both relative frequencies
+        assert result.loc["a", "log_ratio"] == pytest.approx(math.log2((0 + 0.005) / (8 / 100 + 0.005)))  # -4.09
         assert result.loc["a", "direction"] == "reference"
         # G2 with an empty cell: 0 * ln 0 = 0
         e = 8 * 100 / 200
         expected = 2 * (8 * math.log(8 / e) + 100 * math.log(100 / (100 - e)) + 92 * math.log(92 / (100 - e)))
         assert result.loc["a", "g2"] == pytest.approx(expected)
+
+    def test_zero_target_count_in_a_small_target_is_negative(self):
+        # The reproduction of issue 19: 0 of 227,452 target words vs 1 of 1,622,858 reference words.
+        # Replacing only the zero by 0.5 gave log2((0.5 / 227452) / (1 / 1622858)) = +1.83.
+        result = keyness({"w": 0, "z": 10}, {"w": 1, "z": 10}, total_target=227452,
+                         total_reference=1622858).set_index("term")
+        epsilon = 0.5 / 1622858
+        assert result.loc["w", "log_ratio"] == pytest.approx(math.log2(epsilon / (1 / 1622858 + epsilon)))
+        assert result.loc["w", "log_ratio"] < 0 and result.loc["w", "direction"] == "reference"
+
+    @settings(max_examples=300, deadline=None)
+    @given(a=st.integers(0, 10**6), b=st.integers(0, 10**6), extra_c=st.integers(0, 10**7),
+           extra_d=st.integers(0, 10**7))
+    def test_log_ratio_sign_follows_direction_and_relative_frequencies(self, a, b, extra_c, extra_d):
+        assume(a + b > 0)
+        c, d = a + extra_c + 1, b + extra_d + 1
+        result = keyness({"t": a}, {"t": b}, total_target=c, total_reference=d).iloc[0]
+        difference = a * d - b * c          # sign of a/c - b/d, in integers
+        sign = (difference > 0) - (difference < 0)
+        assert {1: "target", -1: "reference", 0: "none"}[sign] == result["direction"]
+        assert math.isfinite(result["log_ratio"])
+        ratio = float(result["log_ratio"])
+        assert (ratio > 0) - (ratio < 0) == sign
 
     def test_totals_default_to_sums_and_are_checked(self):
         result = keyness(pd.Series({"x": 3, "y": 1}), pd.Series({"x": 1, "y": 3}))
@@ -73,7 +99,8 @@ class TestKeyness:
         expected = 2 * (2 * math.log(2 / (10 * 2 / n)) + 8 * math.log(8 / (10 * 26 / n))
                         + 18 * math.log(18 / (18 * 26 / n)))
         assert west["g2"] == pytest.approx(expected)
-        assert west["log_ratio"] == pytest.approx(math.log2((2 / 10) / (0.5 / 18)))
+        epsilon = 0.5 / 18     # a zero count: 0.5 / max(10, 18) added to both relative frequencies
+        assert west["log_ratio"] == pytest.approx(math.log2((2 / 10 + epsilon) / (0 + epsilon)))
         assert row(result, term="sanctions")["direction"] == "reference"
         assert "putin" not in set(result["term"])
 
