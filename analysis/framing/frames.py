@@ -162,14 +162,14 @@ def actor_frames(frame_scores: pd.DataFrame, mentions: pd.DataFrame, *,
     scheme = ["scheme"] if "scheme" in frame_scores.columns else []
     keys = [*by, *scheme, "actor_id", "frame"]
     result = (joined.assign(_with=joined["hits"] > 0)
-              .groupby(keys, sort=False)
+              .groupby(keys, sort=False, dropna=False)
               .agg(n_sentences=("hits", "size"), sentences_with_frame=("_with", "sum"), hits=("hits", "sum"),
                    n_words=("n_words", "sum"))
               .reset_index())
     if normalize == "sentences":
         result["share"] = _share(result["sentences_with_frame"], result["n_sentences"])
     else:
-        total = result.groupby([*by, *scheme, "actor_id"], sort=False)["hits"].transform("sum")
+        total = result.groupby([*by, *scheme, "actor_id"], sort=False, dropna=False)["hits"].transform("sum")
         result["share"] = _share(result["hits"], total)
     result["score"] = _per_hundred(result["hits"], result["n_words"])
     result = result.sort_values([*by, *scheme, "actor_id"], kind="stable").reset_index(drop=True)

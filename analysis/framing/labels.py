@@ -199,5 +199,5 @@ def label_counts(labels: pd.DataFrame, *, by: Sequence[str] = ("actor_id", "labe
     by = list(by)
     if labels.empty:
         return pd.DataFrame(columns=by + ["n"])
-    counts = labels.groupby(by, sort=True).size().reset_index(name="n")
+    counts = labels.groupby(by, sort=True, dropna=False).size().reset_index(name="n")
     return counts.sort_values(["n"] + by, ascending=[False] + [True] * len(by), kind="stable").reset_index(drop=True)

@@ -31,7 +31,7 @@ def partitioned_salience(dataset: Dataset, *, actors: Sequence[str], by: Sequenc
             dataset.partitions("mentions", columns=["article_id", "sentence_id", "actor_id"])):
         parts.append(actor_salience(mentions, sentences, articles, by=by, freq=freq, actors=actors)[
             ["actor_id", *keys, *counts]])
-    total = pd.concat(parts).groupby(["actor_id", *keys], sort=False).sum().reset_index()
+    total = pd.concat(parts).groupby(["actor_id", *keys], sort=False, dropna=False).sum().reset_index()
     total = total[total["n_articles"] > 0] if keys else total
     for share, column in (("share_articles", "articles"), ("share_headline", "headline_articles"),
                           ("share_lead", "lead_articles"), ("mentions_per_article", "mentions")):

@@ -254,7 +254,7 @@ def role_balance(roles: pd.DataFrame, *, by: Sequence[str] = ("actor_id",)) -> p
     by = list(by)
     if roles.empty:
         return pd.DataFrame(columns=by + ["agent", "patient", "n", "agent_share"])
-    table = roles.pivot_table(index=by, columns="role", values="mention_id", aggfunc="count", fill_value=0)
+    table = roles.groupby([*by, "role"], dropna=False)["mention_id"].count().unstack("role", fill_value=0)
     for role in ("agent", "patient"):
         if role not in table:
             table[role] = 0

@@ -55,11 +55,11 @@ def voice(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, *,
     columns = keys + [c for c in VOICE_COLUMNS if c != "speaker"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    kinds = pd.crosstab([frame[k] for k in keys], frame["kind"])
+    kinds = frame.groupby([*keys, "kind"], dropna=False).size().unstack("kind", fill_value=0)
     for kind in ("direct", "partial", "indirect", "according_to"):
         if kind not in kinds:
             kinds[kind] = 0
-    table = frame.groupby(keys).agg(quotes=("quote_id", "size"), quoted_words=("quoted", "sum"),
+    table = frame.groupby(keys, dropna=False).agg(quotes=("quote_id", "size"), quoted_words=("quoted", "sum"),
                                     reported_words=("reported", "sum"))
     table = table.join(kinds[["direct", "partial", "indirect", "according_to"]]).reset_index()
     # totals per group count each quote once (not once per co-speaker)
@@ -68,7 +68,7 @@ def voice(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, *,
         unique = unique.merge(articles[["article_id", *extra]], on="article_id", how="left")
     unique["quoted"] = unique["n_words"].where(unique["kind"].isin(["direct", "partial"]), 0)
     if extra:
-        totals = unique.groupby(extra).agg(total_words=("quoted", "sum"), total_quotes=("quote_id", "size")).reset_index()
+        totals = unique.groupby(extra, dropna=False).agg(total_words=("quoted", "sum"), total_quotes=("quote_id", "size")).reset_index()
         table = table.merge(totals, on=extra, how="left")
     else:
         table["total_words"], table["total_quotes"] = unique["quoted"].sum(), len(unique)

@@ -23,11 +23,11 @@ def partitioned_tone(dataset: Dataset, *, by: Sequence[str] = (), table: str = "
     for frame in dataset.joined(table, article_columns=list(by) or ["outlet"]):
         frame = frame.assign(x2=frame[score] ** 2, neg=frame[label].eq("negative"), neu=frame[label].eq("neutral"),
                              pos=frame[label].eq("positive"))
-        parts.append(frame.groupby(["actor_id", *by]).agg(n=(score, "size"), sx=(score, "sum"), sx2=("x2", "sum"),
+        parts.append(frame.groupby(["actor_id", *by], dropna=False).agg(n=(score, "size"), sx=(score, "sum"), sx2=("x2", "sum"),
                                                          neg=("neg", "sum"), neu=("neu", "sum"), pos=("pos", "sum")))
     if not parts:
         return pd.DataFrame(columns=["actor_id", *by, "n_mentions", "mean", "ci_low", "ci_high"])
-    sums = pd.concat(parts).groupby(level=list(range(len(by) + 1))).sum().reset_index()
+    sums = pd.concat(parts).groupby(level=list(range(len(by) + 1)), dropna=False).sum().reset_index()
     mean = sums["sx"] / sums["n"]
     variance = ((sums["sx2"] - sums["n"] * mean**2) / (sums["n"] - 1)).clip(lower=0)
     half = 1.96 * (variance / sums["n"]) ** 0.5

@@ -23,16 +23,16 @@ def partitioned_term_counts(dataset: Dataset, *, by: Sequence[str] = (), drop_st
     for tokens in dataset.joined("tokens", columns=["article_id", "lower", "is_stop", "is_word"],
                                  article_columns=keys or ["outlet"]):
         words = tokens[tokens["is_word"]]
-        totals.append(words.groupby(keys).size() if keys else pd.Series({"": len(words)}))
+        totals.append(words.groupby(keys, dropna=False).size() if keys else pd.Series({"": len(words)}))
         kept = words[(~words["is_stop"] if drop_stopwords else True) & (words["lower"].str.len() >= min_length)]
-        count = kept.groupby([*keys, "lower"]).size().rename("count")
-        doc_freq = kept.drop_duplicates([*keys, "lower", "article_id"]).groupby([*keys, "lower"]).size()
+        count = kept.groupby([*keys, "lower"], dropna=False).size().rename("count")
+        doc_freq = kept.drop_duplicates([*keys, "lower", "article_id"]).groupby([*keys, "lower"], dropna=False).size()
         counts.append(pd.concat([count, doc_freq.rename("doc_freq")], axis=1))
     if not counts:
         return pd.DataFrame(columns=[*keys, "term", "count", "doc_freq", "per_10k"])
-    table = pd.concat(counts).groupby(level=list(range(len(keys) + 1))).sum().reset_index()
+    table = pd.concat(counts).groupby(level=list(range(len(keys) + 1)), dropna=False).sum().reset_index()
     table = table.rename(columns={"lower": "term"})
-    words = pd.concat(totals).groupby(level=list(range(len(keys))) if keys else 0).sum()
+    words = pd.concat(totals).groupby(level=list(range(len(keys))) if keys else 0, dropna=False).sum()
     if keys:
         table = table.merge(words.rename("_words").reset_index(), on=keys)
         table["per_10k"] = table["count"] / table.pop("_words") * 10_000
