@@ -16,17 +16,19 @@ The last three hand their arguments to the module's own ``main``; the old module
 and run the same code.
 
 Errors in the input are printed as one line naming file, line and field, with exit
-code 2, never as a traceback.
+code 2, never as a traceback. Ctrl-C prints one line saying whether the output was
+written, with exit code 130; an interrupted run leaves no partial output behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from analysis.errors import InputError
+from analysis.errors import InputError, OneLineParser, count_option
 from analysis.paths import DEFAULT_CODEBOOK, SEEDS
 
 
@@ -40,35 +42,57 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _columns(pairs: Sequence[str]) -> dict[str, str]:
+    """``--column FIELD=COLUMN`` pairs as a mapping; a suite field is checked here, since a folder corpus ignores it."""
+    from analysis.corpus.reader import FIELDS
+
     mapping = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
         if not sep or not field or not column:
             raise InputError.at("--column", field=pair, expected="FIELD=COLUMN, e.g. text=body", got=pair)
+        if field not in FIELDS:
+            raise InputError.at("--column", field=field, expected=f"FIELD=COLUMN with FIELD one of "
+                                f"{', '.join(FIELDS)}", got=pair)
         mapping[field] = column
     return mapping
+
+
+def _read_corpus(args: argparse.Namespace):
+    """Read ``--corpus``; print each skipped record (``skipped:``) and each warning (``warning:``) on stderr."""
+    from analysis.corpus.reader import read_corpus
+
+    corpus = read_corpus(args.corpus, columns=_columns(args.column) or None,
+                         on_error="skip" if args.skip_invalid else "raise")
+    for problem in corpus.skipped:
+        print(f"skipped: {problem}", file=sys.stderr)
+    for notice in corpus.warnings:
+        print(f"warning: {notice}", file=sys.stderr)
+    return corpus
+
+
+def _check_out(out: Path, *, overwrite: bool) -> None:
+    """``annotate --out``: a new or empty folder, or with ``--overwrite`` tables this tool wrote; writable."""
+    from analysis.store import table_files, validate_output
+
+    validate_output(out, kind="tables", replace=overwrite, field="--out", flag="--overwrite", files=table_files,
+                    empty_ok=True)
 
 
 def _annotate(args: argparse.Namespace) -> int:
     from analysis.annotate.pipeline import LAYERS, Settings, annotate_corpus
     from analysis.corpus.codebook import load_codebook
-    from analysis.corpus.reader import read_corpus
     from analysis.store import write_tables
 
     out = Path(args.out)
-    if out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError.at(out, field="--out", expected="a new or empty folder (or --overwrite)",
-                            got="a folder with files")
-    corpus = read_corpus(args.corpus, columns=_columns(args.column) or None,
-                         on_error="skip" if args.skip_invalid else "raise")
-    for problem in corpus.skipped:
-        print(f"skipped: {problem}", file=sys.stderr)
+    _check_out(out, overwrite=args.overwrite)
+    corpus = _read_corpus(args)
     codebook = load_codebook(args.codebook)
     layers = tuple(LAYERS) if args.layers == ["all"] else tuple(args.layers)
     annotations = annotate_corpus(corpus.articles, codebook, settings=Settings(layers=layers, stem=args.stem),
                                   engine=args.engine, workers=args.workers, progress=not args.quiet,
                                   dask_address=args.dask_address)
     tables = {"articles": corpus.articles, **annotations.tables}
+    _check_out(out, overwrite=args.overwrite)  # again: the folder may have changed while the corpus was annotated
     write_tables(out, tables, csv=True, manifest={
         "corpus": str(args.corpus), "codebook": str(args.codebook), "layers": list(layers),
         "n_articles": len(corpus.articles), "skipped": [str(p) for p in corpus.skipped],
@@ -80,11 +104,9 @@ def _annotate(args: argparse.Namespace) -> int:
 
 def _candidates(args: argparse.Namespace) -> int:
     from analysis.corpus.codebook import load_codebook
-    from analysis.corpus.reader import read_corpus
     from analysis.corpus.mentions import candidate_actors
 
-    corpus = read_corpus(args.corpus, columns=_columns(args.column) or None,
-                         on_error="skip" if args.skip_invalid else "raise")
+    corpus = _read_corpus(args)
     found = candidate_actors(corpus.articles, load_codebook(args.codebook), min_count=args.min_count,
                              top_n=args.top_n)
     found.to_csv(sys.stdout, index=False)
@@ -105,27 +127,40 @@ def _forward(command: str, argv: Sequence[str]) -> int:
     return importlib.import_module(FORWARDED[command][0]).main(list(argv))
 
 
+def _layer_name(text: str) -> str:
+    """``argparse`` type of ``--layers``: ``all`` or a registered layer, checked before any corpus is read."""
+    from analysis.annotate.pipeline import check_layers
+
+    if text != "all":
+        try:
+            check_layers((text,))
+        except InputError as error:
+            raise argparse.ArgumentTypeError(f"{error} (or all)") from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description="Media analysis suite.")
+    parser = OneLineParser(prog="python -m analysis", description="Media analysis suite.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     annotate = sub.add_parser("annotate", help="annotate a corpus and write its tidy tables (Parquet + CSV)")
     _common(annotate)
     annotate.add_argument("--out", required=True, help="output folder (must be new or empty)")
-    annotate.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
-    annotate.add_argument("--layers", nargs="*", default=["all"],
+    annotate.add_argument("--overwrite", action="store_true",
+                          help="replace an output folder of tables this tool wrote (never any other folder)")
+    annotate.add_argument("--layers", nargs="*", default=["all"], type=_layer_name,
                           help="extra layers (frames, quotes, roles, labels, sentiment); default: all")
     annotate.add_argument("--stem", action="store_true", help="add Snowball stems to the tokens table")
     annotate.add_argument("--engine", choices=["serial", "processes", "dask"], default="serial")
-    annotate.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
+    annotate.add_argument("--workers", type=count_option, default=None, help="processes or Dask workers (≥ 1)")
     annotate.add_argument("--dask-address", default=None, help="address of an existing Dask scheduler")
     annotate.add_argument("--quiet", action="store_true", help="no progress bar")
     annotate.set_defaults(run=_annotate)
 
     candidates = sub.add_parser("candidates", help="propose actors missing from the codebook (CSV to stdout)")
     _common(candidates)
-    candidates.add_argument("--min-count", type=int, default=5)
-    candidates.add_argument("--top-n", type=int, default=50)
+    candidates.add_argument("--min-count", type=count_option, default=5)
+    candidates.add_argument("--top-n", type=count_option, default=50)
     candidates.set_defaults(run=_candidates)
 
     from analysis.report.batch import add_report_parser
@@ -141,8 +176,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in FORWARDED:
         return _forward(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
+    out = getattr(args, "out", None)
+    before = _state(out)
     try:
         return args.run(args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(_interrupted(out, before=before), file=sys.stderr)
+        return 130
+
+
+def _state(path: str | None) -> tuple[int, int] | None:
+    """Identity of the output folder (device, inode), or None when there is none: tells whether a run replaced it."""
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino) if stat else None
+
+
+def _interrupted(out: str | None, *, before: tuple[int, int] | None) -> str:
+    """The one line for Ctrl-C: whether ``out`` was written (staging folders are gone by now)."""
+    if out is None:
+        return "interrupted"
+    if _state(out) != before:
+        return f"interrupted after {out} was written"
+    kept = " (the folder that was there is unchanged)" if before is not None else ""
+    return f"interrupted: nothing was written to {out}{kept}"

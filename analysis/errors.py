@@ -7,7 +7,10 @@ tells them what to fix without a traceback to decode.
 
 from __future__ import annotations
 
+import argparse
+import numbers
 from dataclasses import dataclass
+from typing import NoReturn
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,16 @@ class Problem:
         return message
 
 
+@dataclass(frozen=True)
+class Notice(Problem):
+    """A problem that does not stop a read (the ``warning:`` lines of the command line).
+
+    Kept for input that is not wrong enough to refuse yet may not be what the user meant,
+    such as metadata for articles that are not there: the read goes on, and the notice is
+    listed (``Corpus.warnings``) and printed, never dropped.
+    """
+
+
 class InputError(ValueError):
     """Bad user input (corpus, codebook, dictionary, parameters), with its location."""
 
@@ -53,3 +66,39 @@ class InputError(ValueError):
         return cls(Problem(source=str(source), field=field, expected=expected,
                            got=None if got is None else str(got), line=line,
                            record=None if record is None else str(record)))
+
+
+# --- counts and command lines -------------------------------------------------------------
+
+#: What every count option (workers, jobs, min-count, top-n) accepts, in the words of its error.
+COUNT_EXPECTED = "a positive whole number (1, 2, 3 ...)"
+
+
+def require_count(value: object, *, name: str) -> int:
+    """``value`` as an int when it is a whole number ≥ 1, else an :class:`InputError` naming ``name``.
+
+    Zero and negative counts are refused rather than read as "all cores" or "none":
+    ``workers=0`` used to mean every core, and a negative number of Dask workers hung.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise InputError(f"{name}: expected {COUNT_EXPECTED}, got {value!r}")
+    return int(value)
+
+
+def count_option(text: str) -> int:
+    """``argparse`` type of count options: the same rule as :func:`require_count`, as a usage error."""
+    try:
+        return require_count(int(text.strip()), name="")
+    except (ValueError, InputError):
+        raise argparse.ArgumentTypeError(f"expected {COUNT_EXPECTED}, got {text!r}") from None
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one ``error: ...`` line with exit code 2.
+
+    The suite promises one line per bad input, never a usage block to decode; ``--help``
+    still shows the full usage. Subparsers inherit the class.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {' '.join(message.split())} (see {self.prog} --help)\n")

@@ -13,7 +13,7 @@ from analysis.paths import PACKAGE_DIR
 #: folders of a lower rank; the three analyses share a rank and never import each other.
 RANKS = {"basics": 0, "corpus": 1, "annotate": 2, "terms": 3, "framing": 3, "sentiment": 3, "plots": 4,
          "report": 5, "cli": 6}
-BASICS = {"errors", "paths", "store"}
+BASICS = {"errors", "markup", "paths", "store"}
 MAX_LINES = 500
 
 

@@ -13,7 +13,9 @@ per chunk::
 Workers write their own partitions (atomically, named by chunk number) and send back
 only row counts, so memory stays bounded by a few chunks whatever the corpus size, and
 a retried task rewrites the same file (no loss, no duplicates). The whole folder is
-built under a temporary name and appears under its final name only when complete.
+built under a temporary name and appears under its final name only when complete; with
+``replace=True`` an existing ``out`` is replaced only if it is a dataset this tool wrote
+(see :func:`analysis.store.validate_output`).
 
 :class:`Dataset` reads it back partition by partition (chunked pandas) or as Dask
 DataFrames; measures that add up across partitions are computed without loading a
@@ -35,13 +37,22 @@ from typing import Any, Iterator, Mapping, Sequence
 import pandas as pd
 
 from analysis.annotate.pipeline import Settings, annotate_records
-from analysis.corpus.codebook import Codebook
+from analysis.corpus.codebook import Codebook, load_codebook
 from analysis.corpus.reader import iter_corpus
 from analysis.annotate.engines import run_tasks
 from analysis.errors import InputError, Problem
-from analysis.store import staged_folder
+from analysis.store import output_marker, staged_folder, validate_output
 
 PART = "part-{:05d}.parquet"
+#: The ``kind`` in a dataset's manifest (:func:`analysis.store.output_marker`).
+DATASET_KIND = "dataset"
+
+
+def _dataset_files(manifest: Mapping[str, Any]) -> set[str]:
+    """What a dataset folder holds, by its manifest: the manifest and a folder per table."""
+    rows = manifest.get("rows")
+    return {"manifest.json", *(name for name in rows if isinstance(name, str))} if isinstance(rows, dict) else {
+        "manifest.json"}
 
 
 def _annotate_partition(index: int, articles: pd.DataFrame, codebook: Codebook, settings: Settings,
@@ -58,32 +69,50 @@ def _annotate_partition(index: int, articles: pd.DataFrame, codebook: Codebook, 
     return {name: len(frame) for name, frame in tables.items()}
 
 
-def annotate_dataset(corpus: str | Path, codebook: Codebook, out: str | Path, *, settings: Settings = Settings(),
+def annotate_dataset(corpus: str | Path, codebook: Codebook | str | Path, out: str | Path, *,
+                     settings: Settings = Settings(),
                      engine: str = "serial", workers: int | None = None, chunk_size: int = 1000,
                      dask_address: str | None = None, columns: Mapping[str, str] | None = None,
                      on_error: str = "raise", replace: bool = False, progress: bool = True) -> "Dataset":
-    """Annotate a corpus of any size into a partitioned Parquet dataset at ``out``."""
+    """Annotate a corpus of any size into a partitioned Parquet dataset at ``out``.
+
+    ``codebook`` is a :class:`Codebook` or the path of a YAML codebook (loaded and validated
+    here, as :func:`analysis.annotate.workspace.open_workspace` does with paths).
+    """
     from tqdm import tqdm
 
+    codebook = _as_codebook(codebook)
+
     out = Path(out)
-    if out.exists() and not replace:
-        raise InputError.at(out, field="out", expected="a new folder (or replace=True)", got="it exists")
+    validate_output(out, kind=DATASET_KIND, replace=replace, field="out", flag="replace=True", files=_dataset_files)
     skipped: list[Problem] = []
+    warnings: list[Problem] = []
     started = time.perf_counter()
     with staged_folder(out) as staging:
         chunks = iter_corpus(corpus, chunk_size=chunk_size, columns=columns, on_error=on_error,  # type: ignore[arg-type]
-                             skipped=skipped)
+                             skipped=skipped, warnings=warnings)
         tasks = ((i, chunk, codebook, settings, str(staging)) for i, chunk in enumerate(chunks))
         with tqdm(desc="annotate", unit="partition", disable=not progress) as bar:
             counts = run_tasks(_annotate_partition, tasks, engine=engine, workers=workers, address=dask_address,
                                on_result=lambda _: bar.update(1))
         totals = {name: sum(c[name] for c in counts) for name in (counts[0] if counts else {})}
-        manifest = {"corpus": str(corpus), "codebook": codebook.source, "codebook_digest": codebook.digest,
+        manifest = {**output_marker(DATASET_KIND), "corpus": str(corpus), "codebook": codebook.source, "codebook_digest": codebook.digest,
                     "settings": asdict(settings), "engine": engine, "chunk_size": chunk_size,
                     "partitions": len(counts), "rows": totals, "skipped": [str(p) for p in skipped],
                     "seconds": round(time.perf_counter() - started, 3)}
+        manifest["warnings"] = [str(p) for p in warnings]
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return Dataset(out)
+
+
+def _as_codebook(codebook: object) -> Codebook:
+    """A :class:`Codebook` as given, or loaded from a path; anything else is an error saying what to pass."""
+    if isinstance(codebook, Codebook):
+        return codebook
+    if isinstance(codebook, (str, Path)):
+        return load_codebook(codebook)
+    raise InputError.at("annotate_dataset", field="codebook", got=type(codebook).__name__,
+                        expected="a Codebook (analysis.corpus.codebook.load_codebook) or the path of a YAML codebook")
 
 
 @dataclass(frozen=True)

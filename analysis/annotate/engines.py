@@ -8,7 +8,9 @@ batch's output depends only on its input (and partitions are written under their
 number, atomically), nothing is lost or duplicated.
 
 ``address=None`` starts a ``LocalCluster`` (worker processes on loopback); an address such
-as ``tcp://scheduler:8786`` uses an existing cluster.
+as ``tcp://scheduler:8786`` uses an existing cluster. A scheduler that does not answer within
+:data:`CONNECT_TIMEOUT` seconds, or an address that is not one, is an
+:class:`~analysis.errors.InputError` (Dask's own default waits 30 s, then raises a traceback).
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from analysis.errors import InputError, require_count
+
 RETRIES = 3
+#: Seconds to wait for an existing Dask scheduler (``address``) before saying it cannot be reached.
+CONNECT_TIMEOUT = 5
 
 
 @contextmanager
@@ -28,12 +34,24 @@ def dask_client(*, address: str | None = None, workers: int | None = None) -> It
     from dask.distributed import Client, LocalCluster
 
     if address:
-        with Client(address) as client:
+        with _connect(address) as client:
             yield client
         return
     with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                       dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster) as client:
         yield client
+
+
+def _connect(address: str) -> Any:
+    """A ``Client`` of the scheduler at ``address``, or an :class:`InputError` within :data:`CONNECT_TIMEOUT` s."""
+    from dask.distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise InputError(f"--dask-address {address}: the Dask scheduler could not be reached at that address "
+                         f"(expected a running scheduler such as tcp://host:8786; {reason})") from None
 
 
 def run_tasks(function: Callable, tasks: Iterable[tuple], *, engine: str = "serial", workers: int | None = None,
@@ -45,6 +63,8 @@ def run_tasks(function: Callable, tasks: Iterable[tuple], *, engine: str = "seri
     submitted ahead of the results (default: 2 per worker), which bounds memory.
     ``on_result`` is called in task order as results arrive (progress bars, writers).
     """
+    if workers is not None:
+        require_count(workers, name="workers")
     results: list = []
 
     def keep(result: Any) -> None:

@@ -39,6 +39,8 @@ import hashlib
 import importlib
 import json
 import re
+import shutil
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Mapping, Sequence
@@ -47,11 +49,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from analysis import __version__
 from analysis.corpus.codebook import Codebook
 from analysis.corpus.reader import body_offset, document_text
 from analysis.corpus.mentions import MENTION_COLUMNS, find_mentions, mentions_table, quote_spans
+from analysis.errors import InputError, require_count
 from analysis.paths import PACKAGE_DIR, RESOURCES, cache_dir
 from analysis.store import read_tables, write_tables
 from analysis.corpus.text import paragraph_spans, sentence_spans, stem, stopwords, token_spans
@@ -134,9 +138,16 @@ def _article_columns(article: Mapping, codebook: Codebook, *, settings: Settings
     }
 
 
+def check_layers(layers: Iterable[str]) -> None:
+    """An :class:`InputError` naming the first unknown layer and the known ones (before any work starts)."""
+    for name in layers:
+        if name not in LAYERS:
+            raise InputError(f"unknown annotation layer {name!r} in layers; known layers: "
+                             f"{', '.join(sorted(LAYERS)) or 'none'}")
+
+
 def _layer(name: str) -> Callable:
-    if name not in LAYERS:
-        raise ValueError(f"unknown annotation layer {name!r}; known: {', '.join(sorted(LAYERS)) or 'none'}")
+    check_layers((name,))
     module, _, function = LAYERS[name].partition(":")
     return getattr(importlib.import_module(module), function)
 
@@ -287,20 +298,97 @@ def annotate_corpus(articles: pd.DataFrame, codebook: Codebook, *, settings: Set
 
     ``cache=True`` uses :func:`analysis.paths.cache_dir`; a path uses that folder;
     ``False`` neither reads nor writes. Output rows are in article order whatever the
-    engine, so ``serial``, ``processes`` and ``dask`` give identical tables.
+    engine, so ``serial``, ``processes`` and ``dask`` give identical tables. A damaged
+    cache entry is discarded and rebuilt, with one ``warning:`` line (:func:`cache_problem`).
+    Unknown layers or engine, and ``workers`` < 1, are an :class:`InputError` before any work.
     """
+    _check_options(settings=settings, engine=engine, workers=workers)
     key = corpus_key(articles, codebook, settings)
     folder = (cache_dir() if cache is True else Path(cache)) / "annotations" / key if cache else None
-    if folder is not None and (folder / "manifest.json").exists():
-        return Annotations(articles=articles, tables=read_tables(folder), key=key)
+    if folder is not None and (cached := _read_cache(folder, key=key, n_articles=len(articles))) is not None:
+        return Annotations(articles=articles, tables=cached, key=key)
     records = articles[["article_id", "title", "text"]].to_dict("records")
     results = _run(records, codebook, settings=settings, engine=engine, workers=workers, progress=progress,
                    dask_address=dask_address)
     tables = concat_tables(results)
     if folder is not None:
         write_tables(folder, tables, manifest={"key": key, "n_articles": len(articles),
-                                               "settings": asdict(settings), "codebook": codebook.source})
+                                               "settings": asdict(settings), "codebook": codebook.source,
+                                               "rows": {name: len(frame) for name, frame in tables.items()}})
     return Annotations(articles=articles, tables=tables, key=key)
+
+
+def _check_options(*, settings: Settings, engine: str, workers: int | None) -> None:
+    """Refuse bad options before any work (and before a cache hit hides them) as :class:`InputError`."""
+    check_layers(settings.layers)
+    if engine not in ("serial", "processes", "dask"):
+        raise InputError(f"unknown engine {engine!r}: expected serial, processes or dask")
+    if workers is not None:
+        require_count(workers, name="workers")
+
+
+def _read_cache(folder: Path, *, key: str, n_articles: int) -> Mapping[str, pd.DataFrame] | None:
+    """The tables of a cache entry, or None when there is none or it was damaged (then discarded).
+
+    A damaged entry (torn by a crash, a full disk or a hand edit) would otherwise fail every
+    later run with an Arrow traceback until the user finds ``.cache``; it is removed (only
+    that entry folder, which this tool wrote) and rebuilt, with one warning line.
+    """
+    if not folder.exists():
+        return None
+    problem = cache_problem(folder, key=key, n_articles=n_articles)
+    if problem is None:
+        return read_tables(folder)
+    print(f"warning: discarded a damaged annotation cache entry {folder} ({problem}); rebuilding", file=sys.stderr)
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        folder.unlink(missing_ok=True)
+    return None
+
+
+def cache_problem(folder: Path, *, key: str, n_articles: int) -> str | None:
+    """What is wrong with a cache entry, in a few words, or None when it is whole.
+
+    Checks what can be checked without reading the tables: the manifest parses, is for this
+    key and corpus size and lists the base tables; each table file exists, its Parquet footer
+    reads, and its row count is the one the manifest recorded.
+    """
+    if not (folder / "manifest.json").is_file():
+        return "manifest.json missing"
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return f"manifest.json unreadable: {_brief(error)}"
+    if not isinstance(manifest, dict) or manifest.get("key") != key or manifest.get("n_articles") != n_articles:
+        return "manifest.json is not this entry's (key or number of articles differ)"
+    names, rows = manifest.get("tables"), manifest.get("rows", {})
+    if (not isinstance(names, list) or not all(isinstance(n, str) and n.isidentifier() for n in names)
+            or not set(BASE_TABLES) <= set(names) or not isinstance(rows, dict)):
+        return f"manifest.json lists no {', '.join(BASE_TABLES)} tables"
+    for name in names:
+        if problem := _table_problem(folder / f"{name}.parquet", rows=rows.get(name)):
+            return problem
+    return None
+
+
+def _table_problem(path: Path, *, rows: int | None) -> str | None:
+    """What is wrong with one cached table file (missing, unreadable footer, wrong row count), or None."""
+    if not path.is_file():
+        return f"{path.name} missing"
+    try:
+        found = pq.read_metadata(path).num_rows
+    except (OSError, pa.ArrowException) as error:
+        return f"{path.name} unreadable: {_brief(error)}"
+    if rows is not None and rows != found:
+        return f"{path.name} has {found} rows, the manifest says {rows}"
+    return None
+
+
+def _brief(error: BaseException) -> str:
+    """An exception as one short line (for the warning)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def concat_tables(results: Iterable[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:

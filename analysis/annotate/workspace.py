@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.annotate.pipeline import LAYERS, Annotations, Engine, Settings, annotate_corpus
 from analysis.corpus.codebook import Codebook, load_codebook
 from analysis.corpus.reader import Corpus, read_corpus
+from analysis.markup import escape_markdown
 from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, SEEDS
 
 
@@ -54,7 +55,11 @@ class Workspace:
         return ranked[:n]
 
     def summary(self) -> str:
-        """A Markdown paragraph describing the corpus: size, dates, outlets, skipped records."""
+        """A Markdown paragraph describing the corpus: size, dates, outlets, skipped records, warnings.
+
+        Outlet names and messages come from the corpus and are escaped (:func:`escape_markdown`):
+        the notebooks display this paragraph as Markdown, which would pass HTML through.
+        """
         articles = self.articles
         if articles.empty:
             return "The corpus holds no articles."
@@ -62,13 +67,17 @@ class Workspace:
         outlets = articles["outlet"].value_counts()
         mentions = self.table("mentions")
         text = (f"**{len(articles):,} article(s)** from **{len(outlets)} outlet(s)** "
-                f"({', '.join(f'{o}: {n:,}' for o, n in outlets.items())}), "
+                f"({', '.join(f'{escape_markdown(o)}: {n:,}' for o, n in outlets.items())}), "
                 f"{first:%Y-%m-%d} to {last:%Y-%m-%d}; {len(self.table('sentences')):,} sentences, "
                 f"{int(self.table('tokens')['is_word'].sum()):,} words; "
                 f"{len(mentions):,} mentions of {mentions['actor_id'].nunique()} of the "
                 f"{len(self.codebook.actors)} codebook actors.")
         if self.corpus.skipped:
-            text += f" {len(self.corpus.skipped)} record(s) skipped: " + "; ".join(map(str, self.corpus.skipped[:5]))
+            text += f" {len(self.corpus.skipped)} record(s) skipped: " + "; ".join(map(escape_markdown,
+                                                                                        self.corpus.skipped[:5]))
+        if self.corpus.warnings:
+            text += f" {len(self.corpus.warnings)} warning(s): " + "; ".join(map(escape_markdown,
+                                                                                 self.corpus.warnings[:5]))
         return text
 
     def candidates(self, *, top_n: int = 20, min_count: int = 3) -> pd.DataFrame:

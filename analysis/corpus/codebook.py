@@ -18,8 +18,9 @@ A codebook is a YAML file (see ``seeds/actors.yaml`` for the documented default)
 
 Aliases match case-sensitively on word boundaries ("US" is not "us"); list each
 spelling the corpus uses ("NATO", "Nato"). Validation reports the line of each
-problem: unknown keys, duplicate ids, an alias claimed by two actors, empty
-aliases, invalid patterns, a bad type, gender or colour.
+problem: unknown keys, a key given twice in one mapping (YAML would silently keep the
+last), duplicate ids, an alias claimed by two actors, empty aliases or names without a
+letter or digit, invalid patterns, a bad type, gender or colour.
 """
 
 from __future__ import annotations
@@ -129,10 +130,17 @@ def _line(node: yaml.Node) -> int:
 
 
 def _mapping(source: object, node: yaml.Node | None, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """A YAML mapping's entries by key; a key given twice is an error (YAML would keep only the last)."""
     if not isinstance(node, yaml.MappingNode):
         raise InputError.at(source, line=_line(node) if node else 1, field=what, expected="a mapping (key: value)",
                             got=type(node).__name__ if node else "empty file")
-    return {key.value: (key, value) for key, value in node.value}
+    entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key, value in node.value:
+        if key.value in entries:
+            raise InputError.at(source, line=_line(key), field=str(key.value), got="the same key again",
+                                expected=f"each key once (first given on line {_line(entries[key.value][0])})")
+        entries[key.value] = (key, value)
+    return entries
 
 
 def _scalar(source: object, node: yaml.Node, name: str) -> str:
@@ -206,11 +214,16 @@ def _build(source: object, root: yaml.Node | None, text: str) -> Codebook:
 
 
 def _name_lines(source: object, node: yaml.MappingNode) -> list[tuple[str, int]]:
+    """(name, line) of an actor's aliases, demonyms and metonyms; a name without a letter or digit
+    (such as "(") is an error: it would match punctuation all over the corpus."""
     fields = _mapping(source, node, "actor")
     names = []
     for key in ("aliases", "demonyms", "metonyms"):
-        if key in fields:
-            names.extend(_strings(source, fields[key][1], key))
+        for name, line in _strings(source, fields[key][1], key) if key in fields else []:
+            if not any(char.isalnum() for char in name):
+                raise InputError.at(source, line=line, field=key, got=name,
+                                    expected="a name with at least one letter or digit")
+            names.append((name, line))
     return names
 
 

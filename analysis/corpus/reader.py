@@ -6,7 +6,9 @@ Formats
   `` date YYYY-MM-DD Title`` (leading space optional), then the body; paragraphs
   are separated by blank lines. The article id is the file name without ``.txt``.
   A folder of such files may hold a ``metadata.csv`` (columns ``id`` and any of
-  ``outlet``, ``url``) that supplies what the format lacks.
+  ``outlet``, ``url``) that supplies what the format lacks. Only the folder's own
+  ``.txt`` files are read: files in subfolders, and metadata ids that name no article,
+  are reported as warnings.
 * **CSV** (header row, quoted fields) and **JSON Lines** (one object a line), with
   a column mapping from the suite's fields to the file's columns. Without a
   mapping, common names are recognised (``doc_id`` → ``id``, ``body`` → ``text``...),
@@ -29,7 +31,10 @@ line, body), so the headline is a sentence of its own and offsets are stable.
 
 Bad input raises :class:`~analysis.errors.InputError` naming file, line or record,
 and field. With ``on_error="skip"`` valid records are kept and every skipped one is
-listed in :attr:`Corpus.skipped`; nothing is dropped silently.
+listed in :attr:`Corpus.skipped` (articles plus skipped records make every record of
+the file, a record swallowed by a stray quote included: see :mod:`analysis.corpus.records`);
+nothing is dropped silently. What is read but may not be meant (see above) is listed in
+:attr:`Corpus.warnings`. A corpus without a single article is an error.
 """
 
 from __future__ import annotations
@@ -38,30 +43,29 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import contextmanager
-from typing import Iterator, Literal, Mapping, TextIO
+from typing import Iterator, Literal, Mapping
 
 import pandas as pd
 
-from analysis.errors import InputError, Problem
+from analysis.corpus.records import DATE, DATE_COLUMNS, allow_long_fields, csv_rows, jsonl_rows, read_text
+from analysis.errors import InputError, Notice, Problem
 
 FIELDS = ("id", "date", "outlet", "title", "text", "url")
 ARTICLE_COLUMNS = ["article_id", "date", "outlet", "title", "text", "url", "source"]
 #: Column names recognised without a mapping, per field, in order of preference.
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "doc_id", "article_id", "docid", "uid"),
-    "date": ("date", "published", "publication_date", "pub_date", "datetime"),
+    "date": DATE_COLUMNS,
     "outlet": ("outlet", "source", "publisher", "media", "medium"),
     "title": ("title", "headline", "heading"),
     "text": ("text", "body", "content", "article", "full_text"),
     "url": ("url", "link", "href"),
 }
 _SEED_HEADER = re.compile(r"^ ?date (?P<date>\S+) (?P<title>\S.*)$")
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?$")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 Format = Literal["seed", "folder", "csv", "jsonl"]
@@ -69,10 +73,12 @@ Format = Literal["seed", "folder", "csv", "jsonl"]
 
 @dataclass
 class Corpus:
-    """What a read returns: the articles, and every record that was skipped (with why)."""
+    """What a read returns: the articles, every record that was skipped (with why), and warnings
+    about input that was read but may not be what the user meant."""
 
     articles: pd.DataFrame
     skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -99,8 +105,11 @@ def read_corpus(path: str | Path, *, format: Format | None = None,
     """
     rows: list[dict] = []
     skipped: list[Problem] = []
+    warnings: list[Problem] = []
     for item in iter_records(Path(path), format=format, columns=columns, outlet=outlet):
-        if isinstance(item, Problem):
+        if isinstance(item, Notice):
+            warnings.append(item)
+        elif isinstance(item, Problem):
             if on_error == "raise":
                 raise InputError(item)
             skipped.append(item)
@@ -110,22 +119,30 @@ def read_corpus(path: str | Path, *, format: Format | None = None,
     if duplicates and on_error == "raise":
         raise InputError(duplicates[0], more=duplicates[1:])
     skipped.extend(duplicates)
-    return Corpus(articles=articles_frame(rows), skipped=skipped)
+    if not rows:
+        raise _no_articles(path, skipped)
+    return Corpus(articles=articles_frame(rows), skipped=skipped, warnings=warnings)
 
 
 def iter_corpus(path: str | Path, *, chunk_size: int = 1000, format: Format | None = None,
                 columns: Mapping[str, str] | None = None, outlet: str | None = None,
-                on_error: Literal["raise", "skip"] = "raise",
-                skipped: list[Problem] | None = None) -> Iterator[pd.DataFrame]:
+                on_error: Literal["raise", "skip"] = "raise", skipped: list[Problem] | None = None,
+                warnings: list[Problem] | None = None) -> Iterator[pd.DataFrame]:
     """Stream a corpus as articles tables of at most ``chunk_size`` rows, in file order.
 
     Memory stays bounded by the chunk (plus the set of ids seen, to catch duplicates), so
     corpora larger than memory can be annotated partition by partition. Chunks are not
-    sorted by date (that would need the whole corpus); problems are appended to ``skipped``.
+    sorted by date (that would need the whole corpus); problems are appended to ``skipped``,
+    notices to ``warnings``. A corpus without a single article raises after the last record.
     """
     seen: dict[str, str] = {}
     rows: list[dict] = []
+    problems: list[Problem] = []
     for item in iter_records(Path(path), format=format, columns=columns, outlet=outlet):
+        if isinstance(item, Notice):
+            if warnings is not None:
+                warnings.append(item)
+            continue
         if not isinstance(item, Problem) and item["article_id"] in seen:
             source, _, line = item["source"].rpartition(":")
             item = Problem(source, line=int(line) if line.isdigit() else None, field="id",
@@ -133,6 +150,7 @@ def iter_corpus(path: str | Path, *, chunk_size: int = 1000, format: Format | No
         if isinstance(item, Problem):
             if on_error == "raise":
                 raise InputError(item)
+            problems.append(item)
             if skipped is not None:
                 skipped.append(item)
             continue
@@ -141,8 +159,17 @@ def iter_corpus(path: str | Path, *, chunk_size: int = 1000, format: Format | No
         if len(rows) >= chunk_size:
             yield articles_frame(rows, sort=False)
             rows = []
+    if not seen:
+        raise _no_articles(path, problems)
     if rows:
         yield articles_frame(rows, sort=False)
+
+
+def _no_articles(path: str | Path, skipped: list[Problem]) -> InputError:
+    """The error for a corpus where not one article could be read (listing the skipped records)."""
+    got = f"none: all {len(skipped)} record(s) were skipped" if skipped else "none"
+    return InputError(Problem(str(path), field="articles", expected="at least one article", got=got),
+                      more=skipped)
 
 
 def articles_frame(rows: list[dict], *, sort: bool = True) -> pd.DataFrame:
@@ -160,7 +187,8 @@ def articles_frame(rows: list[dict], *, sort: bool = True) -> pd.DataFrame:
 def iter_records(path: Path, *, format: Format | None = None,
                  columns: Mapping[str, str] | None = None,
                  outlet: str | None = None) -> Iterator[dict | Problem]:
-    """Yield one article dict or one :class:`Problem` per record, streaming (bounded memory)."""
+    """Yield one article dict or one :class:`Problem` per record, streaming (bounded memory), and a
+    :class:`~analysis.errors.Notice` for what is read but may not be meant (seed folders)."""
     if not path.exists():
         raise InputError.at(path, field="path", expected="an existing file or folder", got="no such path")
     format = format or _guess_format(path)
@@ -169,9 +197,10 @@ def iter_records(path: Path, *, format: Format | None = None,
     elif format == "seed":
         yield _read_seed_file(path, outlet=outlet or "unknown", metadata={})
     elif format == "csv":
-        yield from _iter_table(path, _csv_rows(path), columns=columns, outlet=outlet)
+        rows = csv_rows(path, date_column=(columns or {}).get("date"))
+        yield from _iter_table(path, rows, columns=columns, outlet=outlet, first_line=2)
     elif format == "jsonl":
-        yield from _iter_table(path, _jsonl_rows(path), columns=columns, outlet=outlet)
+        yield from _iter_table(path, jsonl_rows(path), columns=columns, outlet=outlet, first_line=1)
     else:
         raise InputError.at(path, field="format", expected="one of seed, folder, csv, jsonl", got=format)
 
@@ -190,45 +219,69 @@ def _guess_format(path: Path) -> Format:
                         got=suffix or "no extension")
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError.at(path, field="path", expected="a readable file", got=error.strerror) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise InputError.at(path, line=line, field="encoding", expected="UTF-8 text",
-                            got=f"undecodable bytes {data[error.start:error.end]!r}") from None
-
-
 def _iter_folder(folder: Path, *, outlet: str | None) -> Iterator[dict | Problem]:
+    """The folder's own ``.txt`` articles, then notices for what is there but not read."""
     metadata = _folder_metadata(folder)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    nested = _nested_articles(folder)
     if not files:
+        inside = f" ({sum(map(len, nested.values()))} in subfolders, which are not read)" if nested else ""
         raise InputError.at(folder, field="path", expected="a folder with one or more .txt articles",
-                            got="no .txt files")
+                            got="no .txt files" + inside)
     for path in files:
         try:
             yield _read_seed_file(path, outlet=outlet or "unknown", metadata=metadata)
         except InputError as error:
             yield error.problem
+    for subfolder, inside in nested.items():
+        yield Notice(str(subfolder), field="path", got=f"{len(inside)} .txt file(s), not read",
+                     expected="articles in the corpus folder itself (subfolders are not read)")
+    stems = {p.stem for p in files}
+    for article_id, (line, _) in metadata.items():
+        if article_id not in stems:
+            yield Notice(str(folder / "metadata.csv"), line=line, field="id", got=article_id,
+                         expected="the id of a .txt article in the folder (this row is not used)")
 
 
-def _folder_metadata(folder: Path) -> dict[str, dict[str, str]]:
+def _nested_articles(folder: Path) -> dict[Path, list[Path]]:
+    """``.txt`` files in subfolders of ``folder``, by subfolder: they are not part of the corpus."""
+    nested: dict[Path, list[Path]] = defaultdict(list)
+    for path in sorted(folder.glob("*/**/*.txt")):
+        if path.is_file():
+            nested[path.parent].append(path)
+    return dict(nested)
+
+
+def _folder_metadata(folder: Path) -> dict[str, tuple[int, dict[str, str]]]:
+    """``metadata.csv`` as id → (line, its non-empty outlet and url); an id listed twice is an error."""
     path = folder / "metadata.csv"
     if not path.exists():
         return {}
-    reader = csv.DictReader(io.StringIO(_read_text(path), newline=""))
-    if "id" not in (reader.fieldnames or []):
-        raise InputError.at(path, line=1, field="id", expected="a header with an 'id' column",
-                            got=",".join(reader.fieldnames or []))
-    return {row["id"]: {k: v for k, v in row.items() if k in ("outlet", "url") and v} for row in reader}
+    allow_long_fields()
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    header = next(reader, [])
+    if "id" not in header:
+        raise InputError.at(path, line=1, field="id", expected="a header with an 'id' column", got=",".join(header))
+    found: dict[str, tuple[int, dict[str, str]]] = {}
+    start = reader.line_num + 1
+    for values in reader:
+        row = dict(zip(header, values))
+        article_id = row.get("id", "")
+        if values and article_id in found:
+            raise InputError.at(path, line=start, field="id", got=article_id,
+                                expected=f"each id once (first on line {found[article_id][0]})")
+        if values:
+            found[article_id] = (start, {k: v for k, v in row.items() if k in ("outlet", "url") and v})
+        start = reader.line_num + 1
+    return found
 
 
-def _read_seed_file(path: Path, *, outlet: str, metadata: Mapping[str, Mapping[str, str]]) -> dict:
-    text = _read_text(path)
+def _read_seed_file(path: Path, *, outlet: str, metadata: Mapping[str, tuple[int, Mapping[str, str]]]) -> dict:
+    text = read_text(path)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError.at(path, line=line, field="header" if line == 1 else "text", got="a NUL byte",
+                            expected="text without NUL bytes (is the file UTF-16 or binary?)")
     header, _, body = text.partition("\n")
     match = _SEED_HEADER.match(header.rstrip("\r"))
     if not match:
@@ -240,14 +293,14 @@ def _read_seed_file(path: Path, *, outlet: str, metadata: Mapping[str, Mapping[s
         raise InputError.at(path, line=2, field="text", expected="a non-empty body after the header line",
                             got="")
     article_id = path.stem
-    extra = metadata.get(article_id, {})
+    extra = metadata.get(article_id, (0, {}))[1]
     return {"article_id": article_id, "date": date, "outlet": extra.get("outlet", outlet),
             "title": match["title"].strip(), "text": "\n\n".join(paragraphs),
             "url": extra.get("url", ""), "source": f"{path}:1"}
 
 
 def _parse_date(value: str, *, source: object, line: int | None = None, record: object = None) -> str:
-    match = _DATE.match(value.strip())
+    match = DATE.match(value.strip())
     try:
         if not match:
             raise ValueError
@@ -255,72 +308,6 @@ def _parse_date(value: str, *, source: object, line: int | None = None, record: 
     except ValueError:
         raise InputError.at(source, line=line, record=record, field="date",
                             expected="a date as YYYY-MM-DD", got=value) from None
-
-
-@contextmanager
-def _open_text(path: Path) -> Iterator[TextIO]:
-    """Open a UTF-8 text file for streaming; a decoding error names the line of the bad bytes."""
-    try:
-        handle = open(path, encoding="utf-8-sig", newline="")
-    except OSError as error:
-        raise InputError.at(path, field="path", expected="a readable file", got=error.strerror) from None
-    try:
-        yield handle
-    except UnicodeDecodeError:
-        _read_text(path)  # re-read as bytes to find and name the bad line
-        raise
-    finally:
-        handle.close()
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict | Problem]]:
-    """(line where the record starts, row) for each CSV record, streamed; fields may span lines."""
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    with _open_text(path) as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError.at(path, line=1, field="header", expected="a header row", got="empty file") from None
-        except csv.Error as error:
-            raise InputError.at(path, line=1, field="header", expected="a CSV header row", got=str(error)) from None
-        start = reader.line_num + 1
-        while True:
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                yield start, Problem(str(path), line=start, field="csv", expected="well-formed CSV", got=str(error))
-                start = reader.line_num + 1
-                continue
-            if values:
-                if len(values) != len(header):
-                    yield start, Problem(str(path), line=start, field="columns",
-                                         expected=f"{len(header)} fields as in the header",
-                                         got=f"{len(values)} fields")
-                else:
-                    yield start, dict(zip(header, values))
-            start = reader.line_num + 1
-
-
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | Problem]]:
-    """(line, object) for each JSON Lines record, streamed."""
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield number, Problem(str(path), line=number, field="json", expected="one JSON object per line",
-                                      got=error.msg)
-                continue
-            if not isinstance(value, dict):
-                yield number, Problem(str(path), line=number, field="json", expected="a JSON object",
-                                      got=type(value).__name__)
-                continue
-            yield number, {k: "" if v is None else str(v) for k, v in value.items()}
 
 
 def _resolve_columns(path: Path, available: list[str], columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -348,10 +335,13 @@ def _resolve_columns(path: Path, available: list[str], columns: Mapping[str, str
     return resolved
 
 
-def _iter_table(path: Path, rows: Iterator[tuple[int, dict | Problem]], *,
-                columns: Mapping[str, str] | None, outlet: str | None) -> Iterator[dict | Problem]:
+def _iter_table(path: Path, rows: Iterator[tuple[int, dict | Problem]], *, columns: Mapping[str, str] | None,
+                outlet: str | None, first_line: int) -> Iterator[dict | Problem]:
+    """Articles (or problems) from a CSV/JSONL record stream; a file without records is an error."""
     mapping: dict[str, str] | None = None
+    any_record = False
     for line, row in rows:
+        any_record = True
         if isinstance(row, Problem):
             yield row
             continue
@@ -361,12 +351,15 @@ def _iter_table(path: Path, rows: Iterator[tuple[int, dict | Problem]], *,
             yield _table_record(path, line, row, mapping, outlet=outlet)
         except InputError as error:
             yield error.problem
+    if not any_record:
+        raise InputError.at(path, line=first_line, field="records", expected="at least one record (an article)",
+                            got="end of file")
 
 
-def _table_record(path: Path, line: int, row: Mapping[str, str], mapping: Mapping[str, str], *,
+def _table_record(path: Path, line: int, row: Mapping[str, object], mapping: Mapping[str, str], *,
                   outlet: str | None) -> dict:
     def get(name: str) -> str:
-        return row.get(mapping[name], "") if name in mapping else ""
+        return _text_value(path, line, mapping[name], row.get(mapping[name], "")) if name in mapping else ""
 
     missing = [mapping[name] for name in ("date", "text") if mapping[name] not in row]
     if missing:
@@ -379,6 +372,17 @@ def _table_record(path: Path, line: int, row: Mapping[str, str], mapping: Mappin
     article_id = get("id").strip() or _content_id(date, title, text)
     return {"article_id": article_id, "date": date, "outlet": get("outlet").strip() or outlet or "unknown",
             "title": title, "text": text, "url": get("url").strip(), "source": f"{path}:{line}"}
+
+
+def _text_value(path: Path, line: int, column: str, value: object) -> str:
+    """A field's value as text: a JSON object or list, or a NUL byte, is an error naming the field."""
+    if not isinstance(value, str):
+        kind = "an object" if isinstance(value, dict) else "a list"
+        raise InputError.at(path, line=line, field=column, expected="text (a JSON string)", got=kind)
+    if "\x00" in value:
+        raise InputError.at(path, line=line, field=column, got="a NUL byte",
+                            expected="text without NUL bytes (is the file UTF-16 or binary?)")
+    return value
 
 
 def _content_id(date: str, title: str, text: str) -> str:

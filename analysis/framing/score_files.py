@@ -97,15 +97,15 @@ def score_texts(texts: Sequence[str], ids: Sequence[str], *, frames: FrameDictio
 
 def _read_records(path: Path, *, text_column: str, id_column: str | None, keep: Sequence[str]
                   ) -> tuple[list[str], list[str], dict[str, list[str]]]:
-    from analysis.corpus.reader import _csv_rows, _jsonl_rows  # the corpus reader's line-numbered record streams
+    from analysis.corpus.records import csv_rows, jsonl_rows  # the corpus reader's line-numbered record streams
 
     if not path.is_file():
         raise InputError.at(path, field="path", expected="an existing .csv or .jsonl file", got="no such file")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
-        rows = _csv_rows(path)
+        rows = csv_rows(path)
     elif suffix in (".jsonl", ".ndjson", ".json"):
-        rows = _jsonl_rows(path)
+        rows = jsonl_rows(path)
     else:
         raise InputError.at(path, field="format", expected="a .csv, .tsv or .jsonl file", got=suffix or "no suffix")
     texts, ids, kept = [], [], {column: [] for column in keep}

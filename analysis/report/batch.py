@@ -18,10 +18,15 @@
    ``summary.parquet``) and ``manifest.json`` (parameters, input hashes, package
    versions, timings, failures).
 
-Safety: the run is built in a hidden temporary folder beside ``out`` and renamed to
-``out`` only when complete; an existing ``out`` is replaced only with ``replace=True``,
-and then only after the new run is complete (interrupting a run leaves the old one as it
-was). Actor ids become file names through :func:`analysis.plots.export.slug`.
+Safety: the run is built in a hidden folder ``.<out>.partial-<pid>-<random>`` beside
+``out`` and renamed to ``out`` only when complete; an existing ``out`` is replaced only
+with ``replace=True``, only if this tool wrote it as a report (its ``manifest.json`` says
+``"tool": "media-analysis", "kind": "report"``) and it holds nothing else, never when it
+is, or holds, the current folder, the project root or the home folder, and only after the
+new run is complete. Interrupting a run (Ctrl-C) stops the kernels, removes the hidden
+folder and leaves the old run as it was; hidden folders of killed runs are removed by the
+next run. Files and folders get the modes the user's umask gives. Actor ids become file
+names through :func:`analysis.plots.export.slug`.
 
 Run folder::
 
@@ -31,7 +36,7 @@ Run folder::
     notebooks/...ipynb         the executed notebooks (same names)
     figures/                   PNG, SVG, PDF + manifest.json
     summary.csv, summary.parquet   one row per actor: salience, tone, dossier status
-    manifest.json              parameters, inputs (sha256), packages, timings, failures
+    manifest.json              tool and kind, parameters, inputs (sha256), packages, timings, failures
 
 Kernels are reused from notebook to notebook (:class:`analysis.report.notebooks.WarmKernels`),
 so a batch of dozens of dossiers pays for kernel start-up and imports once per job.
@@ -44,20 +49,19 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 
-from analysis.errors import InputError
+from analysis.errors import InputError, count_option
 from analysis.report.notebooks import WarmKernels
-from analysis.report.plan import NotebookRun, ReportPlan, ReportResult, plan_report
+from analysis.report.plan import RUN_KIND, NotebookRun, ReportPlan, ReportResult, check_run_folder, plan_report
 from analysis.report.summary import actor_summary, input_hashes, package_versions, with_dossiers
-from analysis.store import publish_folder
+from analysis.store import make_partial, output_marker, publish_folder
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -118,12 +122,44 @@ def warm_cache(plan: ReportPlan, *, progress: bool = True) -> list[str]:
 
 
 def _finalise(staging: Path, out: Path, *, replace: bool) -> None:
-    """Rename the finished run into place; an old run is replaced only now, and only with ``replace``."""
-    if out.exists():
-        if not replace:
-            raise InputError.at(out, field="--out", expected="a new folder (or --replace)",
-                                got="a folder that appeared while the run was going")
+    """Rename the finished run into place; an old run is replaced only now, and only with ``replace``.
+
+    The output folder is checked again (it may have changed while the run was going): an
+    old one is replaced only if it is still a run this tool wrote and nothing else.
+    """
+    if os.path.lexists(out) and not replace:
+        raise InputError.at(out, field="--out", expected="a new folder (or --replace)",
+                            got="a folder that appeared while the run was going")
+    check_run_folder(out, replace=replace)
     publish_folder(staging, out)
+
+
+def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[NotebookRun], NotebookRun],
+                   measure: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Execute every notebook (``plan.jobs`` kernels), export each as it ends, measure the actors.
+
+    On Ctrl-C (or any error here) nothing more starts: queued notebooks are cancelled and
+    the kernels stopped, so running notebooks end within a second and no thread goes on
+    writing into ``staging`` once this returns.
+    """
+    cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
+    try:  # a thread of its own measures the actor summary, then exports each notebook to HTML
+        with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool, \
+                ThreadPoolExecutor(max_workers=1) as exporter:
+            try:
+                measured = exporter.submit(measure)
+                executed = [pool.submit(_execute, run, staging, kernels=kernels) for run in plan.runs]
+                exported = [exporter.submit(finish, future.result()) for future in as_completed(executed)]
+                for future in exported:
+                    future.result()
+                return with_dossiers(measured.result(), plan.runs)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                exporter.shutdown(wait=False, cancel_futures=True)
+                kernels.stop()
+                raise
+    finally:
+        os.chdir(cwd)
 
 
 def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, actors: Sequence[str] | None = None,
@@ -144,7 +180,7 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
     plan = plan_report(corpus=corpus, codebook=codebook, out=out, actors=actors, notebooks=notebooks, jobs=jobs,
                        show_code=show_code, replace=replace)
     plan.out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{plan.out.name}.", suffix=".partial", dir=plan.out.parent))
+    staging = make_partial(plan.out.parent, plan.out.name)
     timings: dict[str, float] = {}
     try:
         for sub in ("notebooks", "reports", "figures"):
@@ -178,18 +214,7 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
             return table
 
         notes: list[str] = []
-        cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
-        try:  # a thread of its own measures the actor summary, then exports each notebook to HTML
-            with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool, \
-                    ThreadPoolExecutor(max_workers=1) as exporter:
-                measured = exporter.submit(measure_actors)
-                executed = [pool.submit(_execute, run, staging, kernels=kernels) for run in plan.runs]
-                exported = [exporter.submit(finish, future.result()) for future in as_completed(executed)]
-                for future in exported:
-                    future.result()
-                summary = with_dossiers(measured.result(), plan.runs)
-        finally:
-            os.chdir(cwd)
+        summary = _run_notebooks(plan, staging, finish=finish, measure=measure_actors)
         timings["notebooks"] = time.perf_counter() - t
         summary.to_csv(staging / "summary.csv", index=False)
         summary.to_parquet(staging / "summary.parquet", index=False)
@@ -203,6 +228,7 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
                       "jobs": plan.jobs, "show_code": plan.show_code, "replace": plan.replace}
         timings["total"] = time.perf_counter() - started
         manifest = {
+            **output_marker(RUN_KIND),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "parameters": parameters,
             "inputs": input_hashes(plan),
@@ -249,14 +275,15 @@ def add_report_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--corpus", default=str(SEEDS), help="folder of .txt articles, or a .csv/.jsonl file")
     parser.add_argument("--codebook", default=str(DEFAULT_CODEBOOK), help="actor codebook (YAML)")
     parser.add_argument("--out", required=True, help="run folder to create (e.g. runs/seeds)")
-    parser.add_argument("--actors", nargs="+", default=None, metavar="ID",
+    parser.add_argument("--actors", nargs="*", default=None, metavar="ID",  # none given: plan_report says so
                         help="actor ids for the dossiers (default: every actor of the codebook)")
     parser.add_argument("--notebooks", nargs="+", default=None, metavar="NAME",
                         help="notebook name prefixes (00 10 20 30 40) or .ipynb paths (default: all)")
-    parser.add_argument("--jobs", type=int, default=2, help="kernels run in parallel (default: 2)")
+    parser.add_argument("--jobs", type=count_option, default=2, help="kernels run in parallel (default: 2)")
     parser.add_argument("--show-code", action="store_true", help="keep code cells in the HTML reports")
     parser.add_argument("--replace", action="store_true",
-                        help="replace an existing run folder (only once the new run is complete)")
+                        help="replace a run folder this tool wrote (only once the new run is complete; "
+                             "never any other folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.set_defaults(run=_report_command)
     return parser

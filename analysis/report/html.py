@@ -13,15 +13,16 @@ neither formulas nor diagrams, and figures are embedded in the page.
 
 from __future__ import annotations
 
-import html
-import re
 import threading
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import nbformat
 
+from analysis.markup import escape, escape_markdown
 from analysis.store import write_text_atomic
+
+__all__ = ["escape", "escape_markdown", "export_html", "render_index"]
 
 #: nbconvert's lab template without the scripts it would fetch from a CDN.
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -29,17 +30,6 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
-
-
-def escape(text: object) -> str:
-    """``html.escape`` of ``str(text)`` (quotes included)."""
-    return html.escape(str(text), quote=True)
-
-
-def escape_markdown(text: object) -> str:
-    """Text safe to put into a Markdown output: HTML escaped, Markdown markup characters backslashed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(text))
 
 
 def export_html(notebook: str | Path | nbformat.NotebookNode, output: str | Path, *, title: str,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,11 @@ def _register_warm_engine() -> None:
     papermill_engines.register(_WARM_ENGINE, WarmEngine)
 
 
+def _mute(record: object) -> bool:
+    """A logging filter that lets nothing through (papermill's log while :meth:`WarmKernels.stop` stops kernels)."""
+    return False
+
+
 @dataclass
 class WarmKernel:
     """A running kernel, a client connected to it, and whether it ran a notebook yet."""
@@ -177,6 +183,7 @@ class WarmKernels:
         self._local = threading.local()
         self._all: list[WarmKernel] = []
         self._lock = threading.Lock()
+        self._stopped = False
 
     def acquire(self) -> WarmKernel:
         """This thread's kernel, started if there is none (or it died)."""
@@ -197,7 +204,33 @@ class WarmKernels:
         warm = self._local.warm = WarmKernel(manager, client)
         with self._lock:
             self._all.append(warm)
+            stopped = self._stopped
+        if stopped:  # stop() came while this kernel was starting: it runs nothing
+            self.discard()
+            raise RuntimeError("the batch was stopped")
         return warm
+
+    def stop(self) -> None:
+        """Kill every kernel at once (on Ctrl-C), from any thread; later :meth:`acquire` calls fail.
+
+        A notebook running in a killed kernel ends within a second (its client sees the
+        kernel die), so its thread is free to be joined; :meth:`close` still cleans up.
+        papermill's log is muted until then: "Kernel died" is what was asked for, not news.
+        """
+        import logging
+        import signal
+
+        with self._lock:
+            self._stopped = True
+            kernels = list(self._all)
+        logging.getLogger("papermill").addFilter(_mute)
+        for warm in kernels:
+            pid = getattr(getattr(warm.manager, "provisioner", None), "pid", None)
+            try:
+                if pid:
+                    os.kill(pid, signal.SIGKILL)
+            except OSError:  # already gone
+                continue
 
     def discard(self) -> None:
         """Shut down this thread's kernel (after a failure); the next notebook starts a new one."""
@@ -209,10 +242,14 @@ class WarmKernels:
             self._shutdown(warm)
 
     def close(self) -> None:
+        import logging
+
         with self._lock:
             kernels, self._all = self._all, []
         for warm in kernels:
             self._shutdown(warm)
+        if self._stopped:
+            logging.getLogger("papermill").removeFilter(_mute)
 
     @staticmethod
     def _shutdown(warm: WarmKernel) -> None:

@@ -1,7 +1,8 @@
 """The plan of a batch report: every input validated and every notebook run listed, before any kernel starts.
 
-:func:`plan_report` checks the codebook, the corpus, the actor ids, the notebook
-selection and the output folder (an :class:`~analysis.errors.InputError` names the first
+:func:`plan_report` checks the output folder first (:func:`check_run_folder`: new, or a run
+this tool wrote when replacing, and writable), then the codebook, the corpus, the actor
+ids and the notebook selection (an :class:`~analysis.errors.InputError` names the first
 problem), and lists a :class:`NotebookRun` per corpus-level notebook and per actor for a
 notebook whose parameters cell declares ``actor``. :class:`ReportResult` is what a run
 gives back. Actor ids become file names through :func:`analysis.plots.export.slug`.
@@ -18,9 +19,12 @@ import pandas as pd
 from analysis.errors import InputError
 from analysis.plots.export import slug
 from analysis.report.parameters import notebook_parameters, workspace_layers
+from analysis.store import validate_output
 
 #: The notebook parameter that makes a notebook a per-actor dossier.
 ACTOR_PARAMETER = "actor"
+#: The ``kind`` in a run folder's manifest (:func:`analysis.store.output_marker`).
+RUN_KIND = "report"
 
 
 @dataclass
@@ -138,6 +142,30 @@ def select_notebooks(selection: Sequence[str | Path] | None = None) -> list[Path
     return chosen
 
 
+#: What a run folder holds (see :mod:`analysis.report.batch`); anything else in it stops ``--replace``.
+RUN_FILES = frozenset({"index.html", "manifest.json", "summary.csv", "summary.parquet", "notebooks", "reports",
+                       "figures"})
+
+
+def check_run_folder(out: Path, *, replace: bool) -> Path:
+    """``report --out``: a new folder, or with ``replace`` a run folder this tool wrote; writable.
+
+    See :func:`analysis.store.validate_output` (the current folder, its parents, the
+    project root and the home folder are never replaced, whatever their manifest says).
+    """
+    return validate_output(out, kind=RUN_KIND, replace=replace, field="--out", flag="--replace",
+                           files=lambda manifest: RUN_FILES)
+
+
+def _check_actor_list(actors: Sequence[str] | None) -> None:
+    """A given actor list names at least one actor: an empty one used to mean every actor, silently."""
+    if isinstance(actors, str):
+        raise InputError.at("--actors", field="actors", expected="a list of actor ids, e.g. ['biden']", got=actors)
+    if actors is not None and len(actors) == 0:
+        raise InputError.at("--actors", field="actors", expected="at least one actor id (leave it out for every "
+                            "actor of the codebook)", got="none")
+
+
 def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
                 actors: Sequence[str] | None = None, notebooks: Sequence[str | Path] | None = None,
                 jobs: int = 2, show_code: bool = False, replace: bool = False) -> ReportPlan:
@@ -147,12 +175,8 @@ def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
 
     if not isinstance(jobs, int) or jobs < 1:
         raise InputError.at("--jobs", field="jobs", expected="a whole number of parallel kernels ≥ 1", got=jobs)
-    out = Path(out).resolve()
-    if out.exists() and not out.is_dir():
-        raise InputError.at(out, field="--out", expected="a folder for the run", got="an existing file")
-    if out.exists() and not replace:
-        raise InputError.at(out, field="--out", expected="a new folder (or --replace to replace this run once "
-                            "the new one is complete)", got="an existing folder")
+    _check_actor_list(actors)
+    out = check_run_folder(Path(out).resolve(), replace=replace)
     codebook_path = _resolve_input(codebook)
     book = load_codebook(codebook_path)
     corpus_path = _resolve_input(corpus)

@@ -14,7 +14,6 @@ minilm`` needs the optional install extra ``minilm``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -22,7 +21,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.errors import InputError
+from analysis.errors import InputError, OneLineParser
 from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
 from analysis.sentiment.target import METHODS, target_sentiment
 from analysis.sentiment.target_model import load_model
@@ -58,8 +57,8 @@ def evaluate_targets(targets: Sequence[Target], *, methods: Sequence[str] = ("va
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m analysis.evaluate sentiment FILE.jsonl [--method M ...]``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis evaluate",
-                                     description="Evaluate sentiment methods on labelled data.")
+    parser = OneLineParser(prog="python -m analysis evaluate",
+                           description="Evaluate sentiment methods on labelled data.")
     sub = parser.add_subparsers(dest="task", required=True)
     p = sub.add_parser("sentiment", help="target-dependent sentiment on a NewsMTSC-format JSONL file")
     p.add_argument("file", type=Path)

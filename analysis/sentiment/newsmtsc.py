@@ -15,6 +15,7 @@ and the models import this module; it imports none of them.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,18 +59,35 @@ def _need(obj: dict, key: str, kind: type | tuple, *, path: Path, line: int, fie
     return value
 
 
+def _read_text(path: Path) -> str:
+    """The file's text, or an :class:`InputError` naming the file (missing, unreadable, not UTF-8 at which byte)."""
+    if not path.is_file():
+        got = "a folder" if path.is_dir() else "not found"
+        raise InputError.at(path, field="(file)", expected="an existing NewsMTSC .jsonl file", got=got)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError.at(path, field="(file)", expected="a readable NewsMTSC .jsonl file",
+                            got=exc.strerror or type(exc).__name__) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError.at(path, line=line, field="(encoding)", expected="UTF-8 text",
+                            got=f"byte 0x{data[exc.start]:02x} at byte offset {exc.start}") from None
+
+
 def read_newsmtsc(path: str | Path) -> list[Target]:
     """All targets of a NewsMTSC JSONL file, validated.
 
     Raises :class:`analysis.errors.InputError` naming the file, line and field
-    for bad JSON, a missing or mistyped field, an unknown polarity, or offsets
-    where ``sentence[from:to] != mention``.
+    for a missing or unreadable file, text that is not UTF-8 (with its byte offset),
+    bad JSON, a missing or mistyped field, an unknown polarity, or offsets where
+    ``sentence[from:to] != mention``.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError.at(path, field="(file)", expected="an existing NewsMTSC .jsonl file", got="not found")
     out: list[Target] = []
-    with path.open(encoding="utf-8") as fh:
+    with io.StringIO(_read_text(path), newline=None) as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
                 continue
