@@ -175,10 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in FORWARDED:
         return _forward(argv[0], argv[1:])
-    args = build_parser().parse_args(argv)
-    out = getattr(args, "out", None)
-    before = _state(out)
-    try:
+    out, before = None, None
+    try:  # Ctrl-C while the parser imports its commands is an interruption too, not a traceback
+        args = build_parser().parse_args(argv)
+        out = getattr(args, "out", None)
+        before = _state(out)
         return args.run(args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)

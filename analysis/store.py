@@ -4,9 +4,9 @@ Every writer writes into a temporary sibling and renames it into place, so a rea
 sees the old file or the new one, never a torn one; a folder of tables appears only
 when all of it is written.
 
-Temporary siblings are named ``.<name>.partial-<pid>-<random>`` (an old folder being
-replaced: ``.<name>.retired-<pid>-<random>``), so a run that was killed leaves
-something recognisably ours and tied to its process: :func:`clean_stale_partials`
+Temporary siblings are named ``.<name>.partial-<host>-<pid>-<random>`` (an old folder
+being replaced: ``.<name>.retired-...``), so a run that was killed leaves something
+recognisably ours and tied to its process: :func:`clean_stale_partials`
 removes those of processes that no longer run, and nothing else. Files and folders
 are created with the modes the user's umask gives (0644 / 0755 under umask 022), so
 a colleague or a web server can read a report.
@@ -24,6 +24,9 @@ import os
 import re
 import secrets
 import shutil
+import signal
+import socket
+import threading
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -35,8 +38,11 @@ from analysis.errors import InputError
 
 #: The ``tool`` value in the manifests this package writes.
 TOOL = "media-analysis"
-#: Temporary siblings: ``.<name>.partial-<pid>-<8 hex>`` (being built), ``.<name>.retired-...`` (being replaced).
-_SIDE = re.compile(r"^\.(?P<name>.+)\.(?P<state>partial|retired)-(?P<pid>[1-9][0-9]{0,9})-[0-9a-f]{8}$")
+#: This machine in temporary names (letters, digits, dots): a pid means something only on the machine that wrote it.
+HOST = re.sub(r"[^A-Za-z0-9.]", "", socket.gethostname())[:40] or "host"
+#: Temporary siblings: ``.<name>.partial-<host>-<pid>-<8 hex>`` (being built), ``.<name>.retired-...`` (being replaced).
+_SIDE = re.compile(r"^\.(?P<name>.+)\.(?P<state>partial|retired)-(?P<host>[A-Za-z0-9.]{1,40})-"
+                   r"(?P<pid>[1-9][0-9]{0,9})-[0-9a-f]{8}$")
 #: Files an operating system leaves in folders it shows; they do not stop a folder being replaced.
 _LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
@@ -45,14 +51,14 @@ _LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 def _side_path(parent: Path, name: str, state: str = "partial") -> Path:
-    return parent / f".{name}.{state}-{os.getpid()}-{secrets.token_hex(4)}"
+    return parent / f".{name}.{state}-{HOST}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def make_partial(parent: str | Path, name: str, *, state: str = "partial") -> Path:
-    """Create an empty folder ``.<name>.<state>-<pid>-<random>`` in ``parent`` (mode from the umask).
+    """Create an empty folder ``.<name>.<state>-<host>-<pid>-<random>`` in ``parent`` (mode from the umask).
 
-    The name ties the folder to this process, so a later run can tell a stale one
-    (its process is gone) from one that is still being written.
+    The name ties the folder to this process on this machine, so a later run can tell a
+    stale one (its process is gone) from one that is still being written.
     """
     while True:
         path = _side_path(Path(parent), name, state)
@@ -64,7 +70,7 @@ def make_partial(parent: str | Path, name: str, *, state: str = "partial") -> Pa
 
 
 def _open_partial_file(path: Path) -> tuple[Path, int]:
-    """A new file ``.<name>.partial-<pid>-<random>`` beside ``path``, open for writing (mode from the umask)."""
+    """A new file ``.<name>.partial-<host>-<pid>-<random>`` beside ``path``, open for writing (mode from the umask)."""
     while True:
         temporary = _side_path(path.parent, path.name)
         try:
@@ -74,7 +80,7 @@ def _open_partial_file(path: Path) -> tuple[Path, int]:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (one of another user's counts: it may still be writing)."""
+    """Whether process ``pid`` exists on this machine (another user's process counts: it may be writing)."""
     if pid <= 0:
         return True  # never ours: signal 0 would go to a process group
     try:
@@ -91,8 +97,8 @@ def pid_alive(pid: int) -> bool:
 def _stale(parent: Path, entry: os.DirEntry) -> bool:
     """Whether ``entry`` is a temporary sibling of ours whose process is gone and that may go."""
     match = _SIDE.match(entry.name)
-    if match is None or entry.is_symlink() or pid_alive(int(match["pid"])):
-        return False
+    if match is None or match["host"] != HOST or entry.is_symlink() or pid_alive(int(match["pid"])):
+        return False  # not ours, another machine's (its pid says nothing here), or still being written
     # an old output moved aside, whose replacement never arrived, is its only copy: kept
     return match["state"] == "partial" or os.path.lexists(parent / match["name"])
 
@@ -100,8 +106,9 @@ def _stale(parent: Path, entry: os.DirEntry) -> bool:
 def clean_stale_partials(parent: str | Path) -> list[Path]:
     """Remove the temporary siblings in ``parent`` that runs killed before they could (their process is gone).
 
-    Only names this module makes (``.<name>.partial-<pid>-<random>``) are touched, and
-    only when no process ``pid`` runs; everything else in ``parent`` stays. Returns what went.
+    Only names this module makes (``.<name>.partial-<host>-<pid>-<random>``) are touched,
+    only those of this machine, and only when no process ``pid`` runs; everything else in
+    ``parent`` stays. Returns what went.
     """
     parent = Path(parent)
     try:
@@ -176,12 +183,45 @@ def publish_folder(staging: Path, folder: Path) -> None:
         if (why := protection(folder)) is not None:
             raise InputError.at(folder, field="output", expected="a folder of its own for the output",
                                 got=f"{why} (never replaced)")
-        retired = make_partial(folder.parent, folder.name, state="retired")
-        os.replace(folder, retired / folder.name)
-        os.replace(staging, folder)
-        shutil.rmtree(retired, ignore_errors=True)
+        _swap(staging, folder)
     else:
         os.replace(staging, folder)
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Move ``folder`` aside, rename ``staging`` to it, remove the old one; on a failure the old one is put back."""
+    retired = make_partial(folder.parent, folder.name, state="retired")
+    old = retired / folder.name
+    try:
+        with _signals_deferred():  # Ctrl-C between the two renames would leave neither in place
+            os.replace(folder, old)
+            os.replace(staging, folder)
+    except BaseException:
+        if os.path.lexists(old) and not os.path.lexists(folder):
+            os.replace(old, folder)
+        raise
+    finally:  # also when a Ctrl-C held back above arrives now, the new one being in place
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a few system calls, then deliver them (main thread only; else a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    held = [number for number, handler in previous.items() if handler is not None]  # None: not Python's to restore
+    for number in held:
+        signal.signal(number, lambda received, frame: caught.append(received))
+    try:
+        yield
+    finally:
+        for number in held:
+            signal.signal(number, previous[number])
+        for number in caught:
+            signal.raise_signal(number)
 
 
 # --- output folders: what may be replaced, and where one can write --------------------------------
@@ -230,7 +270,11 @@ def protection(folder: str | Path) -> str | None:
     root (:data:`analysis.paths.PROJ_ROOT`) or the home folder, as given or with links resolved.
     """
     given = Path(os.path.abspath(folder))
-    for candidate in dict.fromkeys((given, given.resolve())):
+    try:
+        resolved = given.resolve()
+    except (OSError, RuntimeError):  # a loop of links: judged as given
+        resolved = given
+    for candidate in dict.fromkeys((given, resolved)):
         for guarded, what in _protected().items():
             if candidate == guarded:
                 return what
@@ -255,6 +299,8 @@ def replace_refusal(folder: Path, *, kind: str, files: Callable[[Mapping[str, An
     manifest = read_manifest(folder)
     if manifest is None:
         return "no manifest.json of this tool"
+    if "tool" not in manifest:  # another program's, or a run of a version before the mark
+        return "a manifest.json without this tool's mark"
     if manifest.get("tool") != TOOL:
         return "the manifest.json of another program"
     if manifest.get("kind") != kind:
@@ -341,8 +387,8 @@ def write_tables(folder: str | Path, tables: Mapping[str, pd.DataFrame], *, mani
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             if csv:
                 frame.to_csv(staging / f"{name}.csv", index=False)
-        (staging / "manifest.json").write_text(json.dumps(
-            {**output_marker(kind), **manifest, "tables": sorted(tables)}, indent=2, sort_keys=True, default=str) + "\n")
+        labelled = {**output_marker(kind), **manifest, "tables": sorted(tables)}
+        (staging / "manifest.json").write_text(json.dumps(labelled, indent=2, sort_keys=True, default=str) + "\n")
     return Path(folder)
 
 

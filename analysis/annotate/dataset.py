@@ -96,7 +96,8 @@ def annotate_dataset(corpus: str | Path, codebook: Codebook | str | Path, out: s
             counts = run_tasks(_annotate_partition, tasks, engine=engine, workers=workers, address=dask_address,
                                on_result=lambda _: bar.update(1))
         totals = {name: sum(c[name] for c in counts) for name in (counts[0] if counts else {})}
-        manifest = {**output_marker(DATASET_KIND), "corpus": str(corpus), "codebook": codebook.source, "codebook_digest": codebook.digest,
+        manifest = {**output_marker(DATASET_KIND), "corpus": str(corpus), "codebook": codebook.source,
+                    "codebook_digest": codebook.digest,
                     "settings": asdict(settings), "engine": engine, "chunk_size": chunk_size,
                     "partitions": len(counts), "rows": totals, "skipped": [str(p) for p in skipped],
                     "seconds": round(time.perf_counter() - started, 3)}

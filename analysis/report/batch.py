@@ -18,7 +18,7 @@
    ``summary.parquet``) and ``manifest.json`` (parameters, input hashes, package
    versions, timings, failures).
 
-Safety: the run is built in a hidden folder ``.<out>.partial-<pid>-<random>`` beside
+Safety: the run is built in a hidden folder ``.<out>.partial-<host>-<pid>-<random>`` beside
 ``out`` and renamed to ``out`` only when complete; an existing ``out`` is replaced only
 with ``replace=True``, only if this tool wrote it as a report (its ``manifest.json`` says
 ``"tool": "media-analysis", "kind": "report"``) and it holds nothing else, never when it

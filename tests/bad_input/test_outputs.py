@@ -29,7 +29,7 @@ import pytest
 
 import analysis.paths
 from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, SEEDS
-from analysis.store import TOOL, write_bytes_atomic
+from analysis.store import HOST, TOOL, publish_folder, write_bytes_atomic
 
 from badinput import assert_one_line_error, run_cli, snapshot, write
 
@@ -70,6 +70,11 @@ def tool_folder(folder: Path, kind: str) -> Path:
 def hidden_siblings(folder: Path) -> list[str]:
     """Hidden temporary siblings beside ``folder`` (staging or retired folders, probes)."""
     return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+
+
+def partial(name: str, pid: int, token: str = "0123abcd", *, state: str = "partial", host: str = HOST) -> str:
+    """The name of a temporary sibling as the tool makes it: ``.<name>.partial-<host>-<pid>-<8 hex>``."""
+    return f".{name}.{state}-{host}-{pid}-{token}"
 
 
 def dead_pid() -> int:
@@ -146,12 +151,16 @@ def test_folder_without_manifest_is_not_replaced(work, tmp_path, capsys):
     assert snapshot(thesis) == before
 
 
-def test_folder_with_foreign_manifest_is_not_replaced(work, tmp_path, capsys):
-    other = write(tmp_path / "other" / "manifest.json", json.dumps({"name": "my web app", "version": 3})).parent
+@pytest.mark.parametrize("manifest, reason", [
+    ({"name": "my web app", "version": 3}, "without this tool's mark"),
+    ({"tool": "webpack", "kind": "tables", "tables": []}, "another program"),
+], ids=["unmarked", "other-tool"])
+def test_folder_with_foreign_manifest_is_not_replaced(work, tmp_path, capsys, manifest, reason):
+    other = write(tmp_path / "other" / "manifest.json", json.dumps(manifest)).parent
     write(other / "app.js", "console.log(1)")
     before = snapshot(other)
     outcome = run_cli(capsys, *QUICK_ANNOTATE, "--overwrite", "--out", other)
-    assert_one_line_error(outcome, "--out", "another program", "--overwrite")
+    assert_one_line_error(outcome, "--out", reason, "--overwrite")
     assert snapshot(other) == before
 
 
@@ -218,26 +227,29 @@ def test_parent_is_a_file(work, tmp_path, capsys, command):
 def test_stale_partials_of_dead_processes_are_cleaned(work, tmp_path, capsys):
     pid = dead_pid()
     out = tmp_path / "tables"
-    stale = [write(tmp_path / f".tables.partial-{pid}-0123abcd" / "mentions.parquet", b"half").parent,
-             write(tmp_path / f".other.partial-{pid}-89abcdef" / "index.html", "half").parent,
-             write(tmp_path / f".summary.csv.partial-{pid}-00ff00ff", "half a file")]
-    kept = [write(tmp_path / ".tables.backup" / "keep.txt", "mine").parent,               # not our name
-            write(tmp_path / f".tables.partial-{pid}-notahex!" / "keep.txt", "mine").parent,
-            write(tmp_path / f"tables.partial-{pid}-0123abcd" / "keep.txt", "mine").parent,  # not hidden
+    stale = [write(tmp_path / partial("tables", pid) / "mentions.parquet", b"half").parent,
+             write(tmp_path / partial("other", pid, "89abcdef") / "index.html", "half").parent,
+             write(tmp_path / partial("summary.csv", pid, "00ff00ff"), "half a file")]
+    kept = [write(tmp_path / ".tables.backup" / "keep.txt", "mine").parent,                    # not our name
+            write(tmp_path / partial("tables", pid, "notahex!") / "keep.txt", "mine").parent,
+            write(tmp_path / partial("tables", pid)[1:] / "keep.txt", "mine").parent,          # not hidden
+            # another machine's (on a shared disk): its pid says nothing about processes here
+            write(tmp_path / partial("tables", pid, host="labserver") / "keep.txt", "mine").parent,
             # an old output moved aside whose replacement never arrived: its only copy
-            write(tmp_path / f".gone.retired-{pid}-0123abcd" / "gone" / "manifest.json", "{}").parents[1]]
+            write(tmp_path / partial("gone", pid, state="retired") / "gone" / "manifest.json", "{}").parents[1]]
     assert run_cli(capsys, *QUICK_ANNOTATE, "--out", out).code == 0
     assert not any(path.exists() for path in stale), stale
     assert all(path.exists() for path in kept), kept
-    assert [name for name in hidden_siblings(out) if ".partial-" in name] == [f".tables.partial-{pid}-notahex!"]
+    assert [name for name in hidden_siblings(out) if ".partial-" in name] == sorted(
+        [partial("tables", pid, "notahex!"), partial("tables", pid, host="labserver")])
 
 
 def test_partials_of_live_processes_are_kept(work, tmp_path, capsys):
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
-        partial = write(tmp_path / f".tables.partial-{live.pid}-89abcdef" / "tokens.parquet", b"being written").parent
+        running = write(tmp_path / partial("tables", live.pid) / "tokens.parquet", b"being written").parent
         assert run_cli(capsys, *QUICK_ANNOTATE, "--out", tmp_path / "tables").code == 0
-        assert (partial / "tokens.parquet").read_bytes() == b"being written"
+        assert (running / "tokens.parquet").read_bytes() == b"being written"
     finally:
         live.kill()
         live.wait()
@@ -285,6 +297,48 @@ def test_outputs_follow_umask_077_and_a_tool_run_is_replaced(work, tmp_path, cap
         assert modes(tmp_path / folder) == {("dir", "0o700"), ("file", "0o600")}, folder
     assert "an old run" not in (old / "index.html").read_text()
     assert hidden_siblings(old) == []
+
+
+# --- faults while an old output is swapped for the new one ---------------------------------------------
+
+
+def replacement(tmp_path: Path) -> tuple[Path, Path]:
+    """An old output folder and a finished staging folder for it, as :func:`publish_folder` receives them."""
+    old = write(tmp_path / "run" / "index.html", "old").parent
+    staging = write(tmp_path / partial("run", os.getpid()) / "index.html", "new").parent
+    return old, staging
+
+
+def test_ctrl_c_between_the_renames_of_a_replacement(tmp_path, monkeypatch):
+    old, staging = replacement(tmp_path)
+    rename = os.replace
+
+    def interrupted_rename(source, target):  # Ctrl-C right after the old folder was moved aside
+        rename(source, target)
+        if ".retired-" in str(target):
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", interrupted_rename)
+    with pytest.raises(KeyboardInterrupt):
+        publish_folder(staging, old)
+    assert (old / "index.html").read_text() == "new"  # held back until the new folder was in place
+    assert hidden_siblings(old) == []
+
+
+def test_failed_rename_puts_the_old_output_back(tmp_path, monkeypatch):
+    old, staging = replacement(tmp_path)
+    rename = os.replace
+
+    def full_disk(source, target):
+        if ".partial-" in str(source):
+            raise OSError(28, "No space left on device")
+        rename(source, target)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        publish_folder(staging, old)
+    assert (old / "index.html").read_text() == "old"
+    assert [name for name in hidden_siblings(old) if ".retired-" in name] == []
 
 
 # --- Ctrl-C ----------------------------------------------------------------------------------------
