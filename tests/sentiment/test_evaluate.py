@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from analysis.sentiment.evaluate import evaluate_targets, main
 from analysis.sentiment.newsmtsc import read_newsmtsc
 
-from analysis.paths import SHARED  # noqa: E402
+from analysis.paths import SHARED
+from newsmtsc_fixtures import GOOD, write_jsonl
 DEVTEST = SHARED / "data" / "newsmtsc" / "devtest_mt.jsonl"
-
-GOOD = {"primary_gid": "g1", "sentence_normalized": "Biden praised Zelensky for his courage.",
-        "targets": [{"Input.gid": "g1", "from": 0, "to": 5, "mention": "Biden", "polarity": 4.0},
-                    {"Input.gid": "g2", "from": 14, "to": 22, "mention": "Zelensky", "polarity": 6.0}]}
-
-
-def _write(tmp_path: Path, lines: list[str]) -> Path:
-    path = tmp_path / "data.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
 
 class TestCommandLine:
     def test_cli_reports_error(self, tmp_path, capsys):
-        path = _write(tmp_path, ["[1, 2]"])
+        path = write_jsonl(tmp_path, ["[1, 2]"])
         assert main(["sentiment", str(path)]) == 2
         assert "line 1" in capsys.readouterr().err
 
     def test_cli_table(self, tmp_path, capsys):
-        assert main(["sentiment", str(_write(tmp_path, [json.dumps(GOOD)])), "--method", "vader_window"]) == 0
+        assert main(["sentiment", str(write_jsonl(tmp_path, [json.dumps(GOOD)])), "--method", "vader_window"]) == 0
         out = capsys.readouterr().out
         assert "vader_sentence" in out and "vader_window" in out and "macro_f1" in out
 
@@ -77,5 +66,5 @@ def test_cli_minilm_without_extra(tmp_path, capsys, monkeypatch):
     import analysis.sentiment.embedding as emb
 
     monkeypatch.setattr(emb, "available", lambda: False)
-    assert main(["sentiment", str(_write(tmp_path, [json.dumps(GOOD)])), "--method", "minilm"]) == 2
+    assert main(["sentiment", str(write_jsonl(tmp_path, [json.dumps(GOOD)])), "--method", "minilm"]) == 2
     assert "media-analysis[minilm]" in capsys.readouterr().err

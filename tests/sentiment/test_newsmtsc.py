@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from analysis.errors import InputError
 from analysis.sentiment.newsmtsc import f1_scores, read_newsmtsc
-
-GOOD = {"primary_gid": "g1", "sentence_normalized": "Biden praised Zelensky for his courage.",
-        "targets": [{"Input.gid": "g1", "from": 0, "to": 5, "mention": "Biden", "polarity": 4.0},
-                    {"Input.gid": "g2", "from": 14, "to": 22, "mention": "Zelensky", "polarity": 6.0}]}
-
-
-def _write(tmp_path: Path, lines: list[str]) -> Path:
-    path = tmp_path / "data.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
+from newsmtsc_fixtures import GOOD, write_jsonl
 
 class TestReadNewsMTSC:
     def test_reads_targets_with_others(self, tmp_path):
-        targets = read_newsmtsc(_write(tmp_path, [json.dumps(GOOD)]))
+        targets = read_newsmtsc(write_jsonl(tmp_path, [json.dumps(GOOD)]))
         assert [t.label for t in targets] == ["neutral", "positive"]
         assert targets[0].others == ((14, 22),) and targets[1].others == ((0, 5),)
         assert targets[1].line == 1
@@ -39,7 +28,7 @@ class TestReadNewsMTSC:
          "targets[0].to", "exclusive character offset"),
     ])
     def test_bad_input_names_file_line_field(self, tmp_path, line, field, expected):
-        path = _write(tmp_path, [json.dumps(GOOD), line])
+        path = write_jsonl(tmp_path, [json.dumps(GOOD), line])
         with pytest.raises(InputError) as err:
             read_newsmtsc(path)
         msg = str(err.value)
