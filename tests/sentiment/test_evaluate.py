@@ -6,12 +6,13 @@ import json
 
 import pytest
 
+from analysis.paths import SHARED
 from analysis.sentiment.evaluate import evaluate_targets, main
 from analysis.sentiment.newsmtsc import read_newsmtsc
-
-from analysis.paths import SHARED
 from newsmtsc_fixtures import GOOD, write_jsonl
+
 DEVTEST = SHARED / "data" / "newsmtsc" / "devtest_mt.jsonl"
+
 
 class TestCommandLine:
     def test_cli_reports_error(self, tmp_path, capsys):
