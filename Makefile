@@ -40,9 +40,12 @@ test-fast: setup
 notebooks: setup
 	$(BIN)/python -m analysis.report.notebooks refresh
 
-## JupyterLab on notebooks/ with the project kernel.
+## JupyterLab on notebooks/ with the project kernel (explore.ipynb is the interactive explorer).
+## As root (e.g. inside a container) JupyterLab needs --allow-root; LAB_ARGS adds options (--ip=0.0.0.0 --no-browser).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=$(KERNEL)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_ROOT) $(LAB_ARGS)
 
 ## Benchmarks (need ../shared); figures go to stdout.
 bench: setup

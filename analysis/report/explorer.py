@@ -1,0 +1,376 @@
+"""The interactive explorer's logic: a state of selections, and the tables each pane shows.
+
+``notebooks/explore.ipynb`` only wires ipywidgets to these functions; everything it shows
+is computed here from the cached annotation tables of a workspace
+(:func:`analysis.annotate.workspace.open_workspace`), never from raw text again.
+
+* :class:`ExplorerState` is a frozen record of what the user chose (actors, outlets, date
+  range, period, KWIC query and page). Widget callbacks are plain functions state -> state
+  (:func:`with_changes`, :func:`turn_page`), so tests reach them without a browser.
+* :class:`ExplorerData` holds the workspace's tables, prepared once (per-actor mentions,
+  one frame scheme, tone with dates and outlets), and a bounded memo of pane results keyed
+  by actor and filter, so that adding an actor computes only that actor's rows and turning
+  a KWIC page recomputes nothing but the page.
+* :func:`view_tables` gives every pane's table for a state; :mod:`analysis.report.explorer_view`
+  draws the figures, renders KWIC lines as HTML and exports a view.
+
+Measures are the suite's own: salience (:func:`~analysis.framing.salience.actor_salience`), tone with
+bootstrap intervals (:func:`~analysis.sentiment.tone.actor_tone`, ``n_boot`` resamples, seed 0), frames
+(:func:`~analysis.framing.frames.actor_frames`), voice and attribution verbs
+(:mod:`analysis.framing.voice`), context terms and keyness (:mod:`analysis.terms`) and KWIC
+(:func:`~analysis.terms.kwic.kwic`). Outlet and date filters select articles; keyness compares an
+actor's context in the selected articles with the rest of the whole corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Callable, Literal, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.framing.frames import actor_frames
+from analysis.framing.salience import actor_salience
+from analysis.framing.voice import attribution_verbs, voice
+from analysis.sentiment.tone import actor_tone, with_articles
+from analysis.terms.actor_context import actor_context_terms
+from analysis.terms.keyness import actor_keyness
+from analysis.terms.kwic import kwic
+
+Period = Literal["D", "W", "M"]
+PERIODS: tuple[str, ...] = ("D", "W", "M")
+KWIC_WINDOW = 8  # tokens either side of a KWIC keyword
+MEMO_SIZE = 512  # pane results remembered per explorer
+
+
+@dataclass(frozen=True)
+class ExplorerState:
+    """What the user chose: every field is a widget's value (empty outlets = every outlet).
+
+    ``start``/``end`` bound the article dates (inclusive; ``None`` = open); ``query`` is a
+    word or phrase for KWIC lines, ``query_actor`` keeps only lines whose sentence names
+    that actor; ``page`` counts from 0.
+    """
+
+    actors: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    period: Period = "W"
+    query: str = ""
+    query_actor: str = ""
+    page: int = 0
+    page_size: int = 10
+    top_n: int = 10
+    n_boot: int = 200
+
+    def selections(self) -> dict[str, Any]:
+        """The state as plain JSON-ready values, for manifests and file names."""
+        out = asdict(self)
+        out["actors"], out["outlets"] = list(self.actors), list(self.outlets)
+        out["start"] = self.start.isoformat() if self.start else None
+        out["end"] = self.end.isoformat() if self.end else None
+        return out
+
+
+@dataclass(frozen=True)
+class ExplorerData:
+    """A workspace's tables prepared for the explorer, with a memo of pane results."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+    mentions: pd.DataFrame
+    by_actor: Mapping[str, pd.DataFrame]
+    mention_tone: pd.DataFrame
+    sentence_tone: pd.DataFrame
+    frames: pd.DataFrame
+    frame_hits: pd.DataFrame
+    quotes: pd.DataFrame
+    labels: Mapping[str, str]
+    colours: Mapping[str, str]
+    actor_order: tuple[str, ...]
+    memo: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
+
+
+def prepare(ws: Any, *, scheme: str = "generic") -> ExplorerData:
+    """Prepare a workspace (:class:`analysis.annotate.workspace.Workspace`) for the explorer.
+
+    ``scheme`` picks the frame dictionary of the frames pane ("generic" or "policy"); the
+    expanded KWIC lines show the frames of both. Actors are ordered by mentions, then codebook order.
+    """
+    from analysis.plots.colours import actor_colours
+
+    tables = ws.annotations.tables
+    articles = ws.articles.assign(day=ws.articles["date"].dt.normalize())
+    mentions = ws.table("mentions")
+    frames = ws.table("frames")
+    in_scheme = frames[frames["scheme"] == scheme].drop(columns="scheme") if "scheme" in frames else frames
+    hits = frames[frames["hits"] > 0].set_index(["article_id", "sentence_id"]).sort_index()
+    tone = tables.get("mention_sentiment")
+    if tone is None:
+        from analysis.sentiment.tone import tone_tables
+        _, tone = tone_tables(tables)
+    counts = mentions["actor_id"].value_counts()
+    order = {actor: i for i, actor in enumerate(ws.codebook.ids)}
+    ranked = sorted(counts.index, key=lambda a: (-counts[a], order.get(a, len(order)), a))
+    return ExplorerData(
+        articles=articles, sentences=ws.table("sentences"), tokens=ws.table("tokens"), mentions=mentions,
+        by_actor={a: g for a, g in mentions.groupby("actor_id", sort=False)},
+        mention_tone=with_articles(tone, articles), sentence_tone=tables.get("sentence_sentiment", pd.DataFrame()),
+        frames=in_scheme, frame_hits=hits, quotes=ws.table("quotes"), labels=ws.codebook.labels(),
+        colours=actor_colours(ws.codebook.colours()), actor_order=tuple(ranked))
+
+
+# ---- choices offered by the widgets ------------------------------------------------------------
+
+def actor_options(data: ExplorerData) -> list[tuple[str, str]]:
+    """(label with mention count, actor id) for every mentioned actor, most mentioned first."""
+    return [(f"{data.labels.get(a, a)} ({len(data.by_actor[a]):,})", a) for a in data.actor_order]
+
+
+def outlet_options(data: ExplorerData) -> list[tuple[str, str]]:
+    """(outlet with article count, outlet) for every outlet, most articles first."""
+    counts = data.articles["outlet"].value_counts()
+    ranked = sorted(counts.index, key=lambda o: (-counts[o], o))
+    return [(f"{o} ({counts[o]:,})", o) for o in ranked]
+
+
+def date_options(data: ExplorerData) -> list[dt.date]:
+    """Every day from the first article to the last (the date slider's stops)."""
+    days = data.articles["day"].dropna()
+    if days.empty:
+        return []
+    return [d.date() for d in pd.date_range(days.min(), days.max(), freq="D")]
+
+
+def initial_state(data: ExplorerData, *, actors: Sequence[str] = (), n_actors: int = 3,
+                  period: Period = "W") -> ExplorerState:
+    """The opening state: ``actors`` (or the ``n_actors`` most mentioned), every outlet, the whole period."""
+    days = date_options(data)
+    chosen = tuple(actors) if actors else data.actor_order[:n_actors]
+    return ExplorerState(actors=chosen, start=days[0] if days else None, end=days[-1] if days else None,
+                         period=period)
+
+
+# ---- widget callbacks: plain functions state -> state ---------------------------------------------
+
+def with_changes(state: ExplorerState, **changes: Any) -> ExplorerState:
+    """The state after widget changes, normalised: tuples for lists, dates ordered, period checked.
+
+    Any change other than ``page`` sends the KWIC list back to its first page.
+    """
+    for key in ("actors", "outlets"):
+        if key in changes:
+            changes[key] = tuple(changes[key] or ())
+    for key in ("start", "end"):
+        value = changes.get(key)
+        if isinstance(value, (pd.Timestamp, dt.datetime)):
+            changes[key] = value.date()
+    if "query" in changes:
+        changes["query"] = " ".join(str(changes["query"] or "").split())
+    if "query_actor" in changes:
+        changes["query_actor"] = changes["query_actor"] or ""
+    new = replace(state, **changes)
+    if new.period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {new.period!r}")
+    if new.start and new.end and new.start > new.end:
+        new = replace(new, start=new.end, end=new.start)
+    if "page" not in changes:
+        new = replace(new, page=0)
+    return new
+
+
+def turn_page(state: ExplorerState, step: int, *, n_lines: int) -> ExplorerState:
+    """The state one page on (``step=1``) or back (``-1``), kept within the ``n_lines`` KWIC lines."""
+    last = max(0, (n_lines - 1) // state.page_size)
+    return replace(state, page=min(max(0, state.page + step), last))
+
+
+# ---- selections ---------------------------------------------------------------------------------
+
+def _filter_key(state: ExplorerState) -> tuple:
+    return (state.outlets, state.start, state.end)
+
+
+def selected_articles(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """The articles of the chosen outlets within the date range."""
+    return _memo(data, ("articles", *_filter_key(state)), lambda: _select_articles(data.articles, state))
+
+
+def _select_articles(articles: pd.DataFrame, state: ExplorerState) -> pd.DataFrame:
+    keep = np.ones(len(articles), dtype=bool)
+    if state.outlets:
+        keep &= articles["outlet"].isin(list(state.outlets)).to_numpy()
+    if state.start:
+        keep &= (articles["day"] >= pd.Timestamp(state.start)).to_numpy()
+    if state.end:
+        keep &= (articles["day"] <= pd.Timestamp(state.end)).to_numpy()
+    return articles[keep]
+
+
+def actor_mentions(data: ExplorerData, state: ExplorerState, actor: str) -> pd.DataFrame:
+    """One actor's mentions within the selected articles."""
+    def compute() -> pd.DataFrame:
+        found = data.by_actor.get(actor, data.mentions.head(0))
+        return found[found["article_id"].isin(selected_articles(data, state)["article_id"])]
+    return _memo(data, ("mentions", actor, *_filter_key(state)), compute)
+
+
+def _memo(data: ExplorerData, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered under ``key`` (the last :data:`MEMO_SIZE` results)."""
+    if key in data.memo:
+        data.memo.move_to_end(key)
+        return data.memo[key]
+    value = compute()
+    data.memo[key] = value
+    while len(data.memo) > MEMO_SIZE:
+        data.memo.popitem(last=False)
+    return value
+
+
+def _per_actor(data: ExplorerData, state: ExplorerState, name: str, compute: Callable[[str], pd.DataFrame],
+               *extra: object) -> pd.DataFrame:
+    parts = [_memo(data, (name, actor, *_filter_key(state), *extra), lambda a=actor: compute(a))
+             for actor in state.actors]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+# ---- the panes' tables ---------------------------------------------------------------------------
+
+def salience_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """Salience of each chosen actor per period in the selected articles (:func:`actor_salience`)."""
+    def compute(actor: str) -> pd.DataFrame:
+        return actor_salience(actor_mentions(data, state, actor), data.sentences, selected_articles(data, state),
+                              freq=state.period, actors=[actor])
+    return _per_actor(data, state, "salience", compute, state.period)
+
+
+def tone_table(data: ExplorerData, state: ExplorerState, *, by_period: bool = True) -> pd.DataFrame:
+    """Mean tone toward each chosen actor (per period), bootstrap 95% interval (``state.n_boot``, seed 0)."""
+    by = ["actor_id", "period"] if by_period else ["actor_id"]
+
+    def compute(actor: str) -> pd.DataFrame:
+        rows = data.mention_tone[(data.mention_tone["actor_id"] == actor)
+                                 & data.mention_tone["article_id"].isin(selected_articles(data, state)["article_id"])]
+        if by_period:
+            rows = rows.assign(period=rows["date"].dt.to_period(state.period).dt.start_time.dt.normalize())
+        return actor_tone(rows, by=by, n_boot=state.n_boot, seed=0)
+    return _per_actor(data, state, "tone", compute, by_period and state.period, state.n_boot)
+
+
+def frames_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """Frames of each chosen actor's sentences (:func:`actor_frames`), most frequent first per actor."""
+    def compute(actor: str) -> pd.DataFrame:
+        found = actor_frames(data.frames, actor_mentions(data, state, actor))
+        return found.sort_values(["share", "frame"], ascending=[False, True], kind="stable")
+    return _per_actor(data, state, "frames", compute)
+
+
+def voice_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """Quotes and quoted words of each chosen actor (shares of all quotes in the selected articles)."""
+    def compute() -> pd.DataFrame:
+        ids = selected_articles(data, state)["article_id"]
+        return voice(data.quotes[data.quotes["article_id"].isin(ids)])
+    table = _memo(data, ("voice", *_filter_key(state)), compute)
+    return table[table["actor"].isin(list(state.actors))].reset_index(drop=True)
+
+
+def verbs_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """The attribution verbs that introduce each chosen actor's quotes: speaker, class, lemma, n."""
+    def compute(actor: str) -> pd.DataFrame:
+        quotes = data.quotes[data.quotes["article_id"].isin(selected_articles(data, state)["article_id"])]
+        quotes = quotes[quotes["speaker_actor_id"].str.contains(actor, regex=False, na=False)]
+        table = attribution_verbs(quotes)
+        return table[table["speaker"] == actor].head(state.top_n)
+    return _per_actor(data, state, "verbs", compute, state.top_n)
+
+
+def context_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """Each chosen actor's top context terms (its sentences in the selected articles), per 10,000 words."""
+    def compute(actor: str) -> pd.DataFrame:
+        return actor_context_terms(data.tokens, actor_mentions(data, state, actor), actor_id=actor,
+                                   top_n=state.top_n)
+    return _per_actor(data, state, "context", compute, state.top_n)
+
+
+def keyness_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """Each chosen actor's key context terms (G², target side) against the rest of the corpus."""
+    def compute(actor: str) -> pd.DataFrame:
+        keys = actor_keyness(data.tokens, actor_mentions(data, state, actor), actor)
+        return keys[keys["direction"] == "target"].head(state.top_n)
+    return _per_actor(data, state, "keyness", compute, state.top_n)
+
+
+# ---- KWIC ------------------------------------------------------------------------------------------
+
+KWIC_LINE_COLUMNS = ["article_id", "sentence_id", "date", "outlet", "title", "left", "keyword", "right"]
+
+
+def kwic_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """Every KWIC line of ``state.query`` in the selected articles (sentences naming ``query_actor``, if set).
+
+    Columns :data:`KWIC_LINE_COLUMNS`, ordered by date; empty without a query.
+    """
+    if not state.query:
+        return pd.DataFrame(columns=KWIC_LINE_COLUMNS)
+    lines = _memo(data, ("kwic", state.query), lambda: kwic(data.tokens, data.articles, term=state.query,
+                                                            window=KWIC_WINDOW))
+
+    def compute() -> pd.DataFrame:
+        chosen = selected_articles(data, state)
+        found = lines[lines["article_id"].isin(chosen["article_id"])]
+        if state.query_actor:
+            named = actor_mentions(data, state, state.query_actor)[["article_id", "sentence_id"]].drop_duplicates()
+            found = found.merge(named, on=["article_id", "sentence_id"])
+        found = found.merge(data.articles[["article_id", "title"]], on="article_id", how="left")
+        return found[KWIC_LINE_COLUMNS].reset_index(drop=True)
+    return _memo(data, ("kwic_lines", state.query, state.query_actor, *_filter_key(state)), compute)
+
+
+def kwic_page(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
+    """The lines of the current page, each with its sentence's text, tone and frames (for expanding)."""
+    lines = kwic_table(data, state)
+    page = lines.iloc[state.page * state.page_size:(state.page + 1) * state.page_size]
+    return page.assign(**sentence_details(data, page)) if not page.empty else page.assign(
+        sentence="", tone=np.nan, tone_label="", frames="")
+
+
+def sentence_details(data: ExplorerData, lines: pd.DataFrame) -> dict[str, list]:
+    """For each line's sentence: its text, VADER compound and label, and its frames (``frame (hits)``)."""
+    keys = list(zip(lines["article_id"], lines["sentence_id"]))
+    sentences = _memo(data, ("indexed", "sentences"), lambda: data.sentences.set_index(["article_id", "sentence_id"]))
+    tone = None if data.sentence_tone.empty else _memo(
+        data, ("indexed", "tone"), lambda: data.sentence_tone.set_index(["article_id", "sentence_id"]))
+    out: dict[str, list] = {"sentence": [], "tone": [], "tone_label": [], "frames": []}
+    for key in keys:
+        out["sentence"].append(str(sentences["text"].get(key, "")))
+        out["tone"].append(float(tone["compound"].get(key, np.nan)) if tone is not None else np.nan)
+        out["tone_label"].append(str(tone["label"].get(key, "")) if tone is not None else "")
+        out["frames"].append(_frames_of(data.frame_hits, key))
+    return out
+
+
+def _frames_of(hits: pd.DataFrame, key: tuple) -> str:
+    try:
+        rows = hits.loc[[key]]
+    except KeyError:
+        return ""
+    schemes = rows["scheme"] if "scheme" in rows else [""] * len(rows)
+    parts = [f"{s + ': ' if s else ''}{f.replace('_', ' ')} ({h})" for s, f, h in zip(schemes, rows["frame"], rows["hits"])]
+    return "; ".join(parts)
+
+
+# ---- all panes at once -----------------------------------------------------------------------------
+
+def view_tables(data: ExplorerData, state: ExplorerState) -> dict[str, pd.DataFrame]:
+    """Every pane's table for ``state``: salience, tone, frames, voice, verbs, context, keyness, kwic."""
+    return {"salience": salience_table(data, state), "tone": tone_table(data, state),
+            "tone_overall": tone_table(data, state, by_period=False), "frames": frames_table(data, state),
+            "voice": voice_table(data, state), "verbs": verbs_table(data, state),
+            "context": context_table(data, state), "keyness": keyness_table(data, state),
+            "kwic": kwic_page(data, state)}

@@ -1,0 +1,184 @@
+"""The explorer's figures, its KWIC lines as HTML, and "export this view".
+
+Companion of :mod:`analysis.report.explorer` (state and tables): figures come from the
+suite's plot functions, KWIC lines are HTML ``<details>`` elements (click a line to see its
+sentence's tone and frames), and :func:`export_view` writes the current figures through
+:func:`analysis.plots.export.save_figure` (PNG, SVG, PDF and the plotted data as CSV, with the
+selections as the manifest entry's parameters) and the current tables as CSV, into a new run
+folder. Corpus text is escaped before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Callable, Collection, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.paths import FIGURES
+from analysis.plots.export import data_bytes, note_figure, save_figure
+from analysis.plots.framing import plot_frame_heatmap
+from analysis.plots.overview import plot_salience_trend
+from analysis.plots.sentiment import plot_actor_tone, plot_tone_trend
+from analysis.plots.terms import plot_context_terms
+from analysis.report.explorer import ExplorerData, ExplorerState, kwic_table, view_tables
+from analysis.store import write_bytes_atomic, write_json_atomic
+
+NOTEBOOK = "explore"
+CAPTIONS = {
+    "salience": "Share of the selected articles per period that name each actor.",
+    "tone": "Mean tone toward each actor per period, bootstrap 95% intervals (periods with 3+ mentions).",
+    "tone-overall": "Mean tone toward each actor in the selection, bootstrap 95% intervals.",
+    "frames": "Share of each actor's sentences with a term of each frame.",
+    "context": "Most frequent words in each actor's sentences, per 10,000 context words.",
+}
+
+
+def _span(data: ExplorerData, state: ExplorerState) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if state.start and state.end:
+        return pd.Timestamp(state.start), pd.Timestamp(state.end)
+    return None
+
+
+def view_figures(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame] | None = None, *,
+                 names: Collection[str] = tuple(CAPTIONS)) -> dict[str, Figure]:
+    """The current figures for ``state``: those of ``names`` among salience, tone, tone-overall, frames, context."""
+    tables = tables if tables is not None else view_tables(data, state)
+    if not state.actors:
+        return {name: note_figure("Choose one or more actors.") for name in CAPTIONS if name in names}
+    drawers = _drawers(data, state, tables)
+    return {name: drawers[name]() for name in CAPTIONS if name in names}
+
+
+def _drawers(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame]
+             ) -> dict[str, Callable[[], Figure]]:
+    span, labels, colours, actors = _span(data, state), dict(data.labels), dict(data.colours), list(state.actors)
+    none = note_figure  # a figure that says why there is nothing to draw
+    return {
+        "salience": lambda: plot_salience_trend(tables["salience"], colours=colours, labels=labels, actors=actors,
+                                                freq=state.period, span=span),
+        "tone": lambda: plot_tone_trend(tables["tone"], colours=colours, labels=labels, actors=actors,
+                                        freq=state.period, span=span)
+        if not tables["tone"].empty else none("No scored mentions in the selection."),
+        "tone-overall": lambda: plot_actor_tone(tables["tone_overall"], colours=colours, labels=labels,
+                                                top_n=len(actors))
+        if not tables["tone_overall"].empty else none("No scored mentions in the selection."),
+        "frames": lambda: plot_frame_heatmap(tables["frames"], labels=labels)
+        if not tables["frames"].empty else none("No sentences of the chosen actors in the selection."),
+        "context": lambda: plot_context_terms(tables["context"], actors=actors, top_n=state.top_n, colours=colours,
+                                              labels=labels, ncols=min(3, len(actors)))
+        if not tables["context"].empty else none("No context words for the chosen actors in the selection."),
+    }
+
+
+def close_figures(figures: Mapping[str, Figure]) -> None:
+    """Free the figures (pyplot keeps every figure it made until closed)."""
+    for fig in figures.values():
+        plt.close(fig)
+
+
+PANES: dict[str, tuple[str, ...]] = {
+    "Salience": ("salience",), "Tone": ("tone", "tone-overall"), "Frames": ("frames",), "Voice": (),
+    "Context": ("context",),
+}
+
+
+def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str] = tuple(PANES)
+               ) -> dict[str, list[Figure | str]]:
+    """What each pane shows, in order: figures and HTML tables (``panes``: the names of :data:`PANES` to build).
+
+    Figures are drawn only for the panes asked for, so a notebook can redraw just the pane on screen.
+    """
+    tables = view_tables(data, state)
+    wanted = {name for pane in panes for name in PANES[pane]}
+    figures = {k: v for k, v in view_figures(data, state, tables, names=wanted).items()}
+    sections: dict[str, list[Figure | str]] = {
+        "Salience": [table_html(tables["salience"])],
+        "Tone": [table_html(tables["tone_overall"])],
+        "Frames": [table_html(tables["frames"])],
+        "Voice": ["<h4>Quotes and quoted words</h4>" + table_html(tables["voice"], empty="Not quoted in this selection."),
+                  "<h4>Attribution verbs</h4>" + table_html(tables["verbs"], empty="No attribution verbs.")],
+        "Context": ["<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
+    }
+    return {pane: [figures[name] for name in PANES[pane]] + sections[pane] for pane in panes}
+
+
+# ---- HTML --------------------------------------------------------------------------------------------
+
+def table_html(table: pd.DataFrame, *, digits: int = 3, empty: str = "Nothing to show for this selection.") -> str:
+    """A table as escaped HTML (numbers rounded), or a short note when it is empty."""
+    if table.empty:
+        return f"<p><em>{html.escape(empty)}</em></p>"
+    numbers = table.select_dtypes("number").columns
+    return table.round({c: digits for c in numbers}).to_html(index=False, escape=True, classes="explorer-table", border=0)
+
+
+def kwic_html(page: pd.DataFrame, *, total: int, state: ExplorerState) -> str:
+    """KWIC lines of one page as HTML: each a ``<details class="kwic-line">`` whose summary is
+    ``date · outlet · headline: left [keyword] right`` and whose body is the sentence, its tone and frames."""
+    if not state.query:
+        return "<p><em>Type a word or phrase to see its concordance lines.</em></p>"
+    if page.empty:
+        return f"<p class='kwic-none'><em>No line contains “{html.escape(state.query)}” in this selection.</em></p>"
+    first = state.page * state.page_size + 1
+    head = (f"<p class='kwic-count'>Lines {first}–{first + len(page) - 1} of {total:,} for "
+            f"“{html.escape(state.query)}”</p>")
+    return head + "".join(_kwic_line(row) for row in page.itertuples(index=False))
+
+
+def _kwic_line(row: object) -> str:
+    e = html.escape
+    date = f"{row.date:%Y-%m-%d}" if pd.notna(row.date) else ""
+    tone = "" if pd.isna(row.tone) else f"{row.tone:+.2f} ({row.tone_label})"
+    return (f"<details class='kwic-line'><summary><span class='kwic-meta'>{e(date)} · {e(str(row.outlet))} · "
+            f"<i>{e(str(row.title))}</i></span><br><span class='kwic-left'>{e(str(row.left))}</span> "
+            f"<b class='kwic-keyword'>{e(str(row.keyword))}</b> <span class='kwic-right'>{e(str(row.right))}</span>"
+            f"</summary><div class='kwic-detail'><p>{e(str(row.sentence))}</p>"
+            f"<p>Sentence tone (VADER compound): {e(tone) or 'not scored'}<br>"
+            f"Frames: {e(str(row.frames)) or 'none'}</p></div></details>")
+
+
+# ---- export this view ----------------------------------------------------------------------------------
+
+def next_run_folder(root: str | Path) -> Path:
+    """A new folder ``<root>/view-NNN`` (the next free number); refuses the tracked ``figures/``."""
+    root = Path(root).resolve()
+    if root == FIGURES.resolve() or FIGURES.resolve() in root.parents:
+        raise ValueError(f"explorer views go to a run folder, not the tracked {FIGURES}")
+    root.mkdir(parents=True, exist_ok=True)
+    taken = [int(p.name[5:]) for p in root.glob("view-[0-9][0-9][0-9]") if p.name[5:].isdigit()]
+    folder = root / f"view-{max(taken, default=0) + 1:03d}"
+    folder.mkdir()
+    return folder
+
+
+def export_view(data: ExplorerData, state: ExplorerState, *, root: str | Path,
+                formats: tuple[str, ...] = ("png", "svg", "pdf")) -> Path:
+    """Write the current view into a new run folder under ``root`` and return the folder.
+
+    Figures go through :func:`save_figure` (``formats`` + plotted data as CSV; manifest.json
+    records the selections as each entry's parameters); every pane's table, and every KWIC line
+    of the query (not only the page shown), as ``table-<pane>.csv``; ``view.json`` lists them with the selections.
+    """
+    folder = next_run_folder(root)
+    tables = dict(view_tables(data, state))
+    figures = view_figures(data, state, tables)
+    selections = state.selections()
+    try:
+        for name, fig in figures.items():
+            save_figure(fig, f"explore-{name}", folder=folder, notebook=NOTEBOOK, parameters=selections,
+                        caption=CAPTIONS[name], formats=formats)
+    finally:
+        close_figures(figures)
+    tables["kwic"] = kwic_table(data, state)
+    written = []
+    for name, table in tables.items():
+        path = folder / f"table-{name}.csv"
+        write_bytes_atomic(path, data_bytes(table))
+        written.append(path.name)
+    write_json_atomic(folder / "view.json", {"notebook": NOTEBOOK, "selections": selections,
+                                             "figures": [f"explore-{n}" for n in figures], "tables": written})
+    return folder

@@ -1,0 +1,190 @@
+"""The explorer's logic without a browser: state callbacks, pane tables, KWIC pages, export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from analysis.report.explorer import (ExplorerState, actor_options, date_options, initial_state, kwic_page,
+                                      kwic_table, outlet_options, prepare, salience_table, tone_table,
+                                      turn_page, view_tables, voice_table, with_changes)
+from analysis.report.explorer_view import (close_figures, export_view, kwic_html, next_run_folder, table_html,
+                                           view_figures)
+from conftest import TINY_CODEBOOK
+
+ARTICLES = [
+    ("n1", "2022-02-01", "Daily A", "Putin warns NATO",
+     "Putin warned NATO on Tuesday. Russia wants sanctions lifted. Kirby said NATO would not bend."),
+    ("n2", "2022-02-03", "Daily B", "Sanctions <b>bite</b>",
+     "New sanctions hit Russia hard. Putin called the sanctions illegal. The United States said the "
+     "sanctions would stay."),
+    ("n3", "2022-02-15", "Daily A", "NATO meets",
+     "NATO ministers met in Brussels. Kirby said NATO troops were ready. Russia denied any plan to attack."),
+    ("n4", "2022-02-16", "Daily B", "Talks stall",
+     "Putin met the French president. Talks on sanctions stalled. Russia blamed NATO for the crisis."),
+]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from analysis.annotate.workspace import open_workspace
+
+    folder = tmp_path_factory.mktemp("explorer")
+    with open(folder / "articles.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "date", "outlet", "title", "text"])
+        writer.writerows(ARTICLES)
+    (folder / "actors.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
+    ws = open_workspace(corpus=folder / "articles.csv", codebook=folder / "actors.yaml", cache=False)
+    return prepare(ws)
+
+
+@pytest.fixture
+def state(data):
+    return initial_state(data, actors=["putin", "nato"])
+
+
+class TestChoices:
+    def test_actors_sorted_by_mentions(self, data):
+        options = actor_options(data)
+        assert [a for _, a in options] == ["nato", "putin", "russia", "kirby", "united_states"]  # ties: codebook order
+        assert options[:2] == [("NATO (7)", "nato"), ("Vladimir Putin (4)", "putin")]  # headlines count
+
+    def test_outlets_and_days(self, data):
+        assert outlet_options(data) == [("Daily A (2)", "Daily A"), ("Daily B (2)", "Daily B")]
+        days = date_options(data)
+        assert days[0] == dt.date(2022, 2, 1) and days[-1] == dt.date(2022, 2, 16) and len(days) == 16
+
+    def test_initial_state_takes_the_most_mentioned_and_the_whole_period(self, data):
+        state = initial_state(data, n_actors=2)
+        assert state.actors == ("nato", "putin")
+        assert (state.start, state.end, state.period) == (dt.date(2022, 2, 1), dt.date(2022, 2, 16), "W")
+
+
+class TestCallbacks:
+    def test_changes_are_normalised(self, state):
+        new = with_changes(state, actors=["putin"], outlets=["Daily A"], query="  no   fly ", page=2)
+        assert new.actors == ("putin",) and new.outlets == ("Daily A",) and new.query == "no fly" and new.page == 2
+
+    def test_any_change_but_the_page_goes_back_to_the_first_page(self, state):
+        assert with_changes(with_changes(state, page=3), query="sanctions").page == 0
+
+    def test_dates_are_ordered_and_period_checked(self, state):
+        new = with_changes(state, start=dt.date(2022, 2, 10), end=dt.datetime(2022, 2, 2, 12))
+        assert (new.start, new.end) == (dt.date(2022, 2, 2), dt.date(2022, 2, 10))
+        with pytest.raises(ValueError, match="period must be one of D, W, M"):
+            with_changes(state, period="Y")
+
+    @pytest.mark.parametrize("page, step, n_lines, expected", [(0, 1, 25, 1), (2, 1, 25, 2), (0, -1, 25, 0),
+                                                               (1, 1, 0, 0), (1, -1, 25, 0)])
+    def test_turn_page_stays_within_the_lines(self, state, page, step, n_lines, expected):
+        assert turn_page(with_changes(state, page=page), step, n_lines=n_lines).page == expected
+
+    def test_selections_are_json_ready(self, state):
+        chosen = with_changes(state, outlets=["Daily B"]).selections()
+        assert chosen["actors"] == ["putin", "nato"] and chosen["outlets"] == ["Daily B"]
+        assert chosen["start"] == "2022-02-01" and chosen["end"] == "2022-02-16"
+        json.dumps(chosen)
+
+
+class TestPanes:
+    def test_salience_per_week(self, data, state):
+        table = salience_table(data, state)
+        putin = table[table["actor_id"] == "putin"].set_index("period")["articles"]
+        assert putin.to_dict() == {dt.datetime(2022, 1, 31): 2, dt.datetime(2022, 2, 14): 1}
+
+    def test_outlet_filter_narrows_every_pane(self, data, state):
+        only_a = with_changes(state, outlets=["Daily A"])
+        putin = salience_table(data, only_a).query("actor_id == 'putin'")
+        assert putin["articles"].sum() == 1 and putin["n_articles"].tolist() == [1, 1]
+        assert tone_table(data, only_a, by_period=False).set_index("actor_id")["n_mentions"].to_dict() == \
+            {"putin": 2, "nato": 6}
+
+    def test_adding_an_actor_keeps_the_others_rows(self, data, state):
+        before = tone_table(data, state, by_period=False)
+        after = tone_table(data, with_changes(state, actors=["putin", "nato", "russia"]), by_period=False)
+        assert after["actor_id"].tolist() == ["putin", "nato", "russia"]
+        assert after.iloc[:2].equals(before)
+
+    def test_voice_and_verbs_of_the_chosen_actors(self, data):
+        state = initial_state(data, actors=["kirby"])
+        tables = view_tables(data, state)
+        assert tables["voice"]["actor"].tolist() == ["kirby"] and tables["voice"]["quotes"].tolist() == [2]
+        assert tables["verbs"][["verb_lemma", "n"]].values.tolist() == [["say", 2]]
+
+    def test_every_pane_has_a_table(self, data, state):
+        tables = view_tables(data, state)
+        assert set(tables) == {"salience", "tone", "tone_overall", "frames", "voice", "verbs", "context",
+                               "keyness", "kwic"}
+        assert set(tables["frames"]["actor_id"]) == {"putin", "nato"}
+        assert "sanctions" in set(tables["context"].query("actor_id == 'putin'")["term"])
+
+    def test_no_actor_chosen(self, data, state):
+        tables = view_tables(data, with_changes(state, actors=[]))
+        assert tables["tone"].empty and tables["context"].empty
+
+
+class TestKwic:
+    def test_lines_carry_outlet_date_headline_and_sentence_details(self, data, state):
+        page = kwic_page(data, with_changes(state, query="sanctions"))
+        assert page["keyword"].str.lower().tolist() == ["sanctions"] * 6  # the n2 headline too
+        first = page.iloc[0]
+        assert (first["article_id"], first["outlet"], first["title"]) == ("n1", "Daily A", "Putin warns NATO")
+        assert first["sentence"] == "Russia wants sanctions lifted."
+        assert first["tone_label"] in {"negative", "neutral", "positive"}
+
+    def test_actor_and_outlet_narrow_the_lines(self, data, state):
+        assert len(kwic_table(data, with_changes(state, query="sanctions", query_actor="putin"))) == 1
+        assert kwic_table(data, with_changes(state, query="sanctions", outlets=["Daily A"]))["article_id"].tolist() \
+            == ["n1"]
+
+    def test_pages(self, data, state):
+        paged = with_changes(state, query="sanctions", page_size=2)
+        assert kwic_page(data, paged)["article_id"].tolist() == ["n1", "n2"]
+        last = turn_page(paged, 5, n_lines=len(kwic_table(data, paged)))
+        assert last.page == 2 and kwic_page(data, last)["article_id"].tolist() == ["n2", "n4"]
+
+    def test_html_is_escaped_and_expandable(self, data, state):
+        chosen = with_changes(state, query="sanctions")
+        page = kwic_page(data, chosen)
+        text = kwic_html(page, total=6, state=chosen)
+        assert text.count("<details class='kwic-line'>") == 6
+        assert "Sanctions &lt;b&gt;bite&lt;/b&gt;" in text and "<b>bite</b>" not in text
+        assert "Lines 1–6 of 6" in text and "generic: economic (1); policy: economic (1)" in text
+        assert "No line contains" in kwic_html(page.head(0), total=0, state=with_changes(state, query="zzz"))
+
+    def test_table_html_notes_an_empty_table(self, data, state):
+        assert "Nothing to show" in table_html(view_tables(data, with_changes(state, actors=[]))["tone"])
+
+
+class TestExport:
+    def test_export_writes_figures_tables_and_selections(self, data, state, tmp_path):
+        chosen = with_changes(state, query="sanctions")
+        folder = export_view(data, chosen, root=tmp_path, formats=("png", "svg"))
+        assert folder == tmp_path / "view-001"
+        names = {p.name for p in folder.iterdir()}
+        assert {"explore-salience.png", "explore-salience.svg", "explore-salience.csv", "explore-frames.png",
+                "table-kwic.csv", "table-voice.csv", "manifest.json", "view.json"} <= names
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["explore-tone"]["parameters"]["actors"] == ["putin", "nato"]
+        assert manifest["explore-tone"]["notebook"] == "explore"
+        view = json.loads((folder / "view.json").read_text())
+        assert view["selections"]["query"] == "sanctions"
+        assert (folder / "table-kwic.csv").read_text().count("\n") == 7  # header + 6 lines
+        assert export_view(data, chosen, root=tmp_path, formats=("png",)).name == "view-002"
+
+    def test_refuses_the_tracked_figures_folder(self):
+        from analysis.paths import FIGURES
+
+        with pytest.raises(ValueError, match="run folder"):
+            next_run_folder(FIGURES / "explore")
+
+    def test_figures_for_every_pane(self, data, state):
+        figures = view_figures(data, state)
+        try:
+            assert set(figures) == {"salience", "tone", "tone-overall", "frames", "context"}
+        finally:
+            close_figures(figures)
