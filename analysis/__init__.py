@@ -20,7 +20,8 @@ _API: dict[str, str] = {
     # corpus, codebook, annotation
     "read_corpus": "corpus.reader", "iter_corpus": "corpus.reader", "document_text": "corpus.reader",
     "load_codebook": "corpus.codebook", "parse_codebook": "corpus.codebook",
-    "find_mentions": "corpus.mentions", "candidate_actors": "corpus.mentions",
+    "find_mentions": "corpus.mentions", "candidate_actors": "corpus.candidates", "coverage": "corpus.coverage",
+    "codebook_stub": "corpus.stub",
     "annotate_article": "annotate.pipeline", "annotate_corpus": "annotate.pipeline", "Settings": "annotate.pipeline",
     "annotate_dataset": "annotate.dataset", "Dataset": "annotate.dataset",
     "open_workspace": "annotate.workspace", "InputError": "errors",

@@ -3,7 +3,9 @@
 Commands
 --------
 annotate         read a corpus, annotate it, write the tidy tables as Parquet and CSV
-candidates       propose actors a codebook lacks (frequent capitalised names)
+candidates       propose actors a codebook lacks, merged and typed (CSV, or a YAML codebook stub)
+coverage         how much of a corpus a codebook sees: sentences with a mention, names that never
+                 match, spellings it lacks, the most frequent names it misses
 report           every notebook and a dossier per actor, as an HTML report (:mod:`analysis.report.batch`)
 frames           score a CSV/JSONL file's sentences with a frame dictionary, or show a scheme
                  (:mod:`analysis.framing.score_files`)
@@ -42,19 +44,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _columns(pairs: Sequence[str]) -> dict[str, str]:
-    """``--column FIELD=COLUMN`` pairs as a mapping; a suite field is checked here, since a folder corpus ignores it."""
-    from analysis.corpus.reader import FIELDS
+    """``--column FIELD=COLUMN`` pairs as a mapping; a suite field is checked here, since a folder corpus ignores it.
 
-    mapping = {}
-    for pair in pairs:
-        field, sep, column = pair.partition("=")
-        if not sep or not field or not column:
-            raise InputError.at("--column", field=pair, expected="FIELD=COLUMN, e.g. text=body", got=pair)
-        if field not in FIELDS:
-            raise InputError.at("--column", field=field, expected=f"FIELD=COLUMN with FIELD one of "
-                                f"{', '.join(FIELDS)}", got=pair)
-        mapping[field] = column
-    return mapping
+    The same rule as ``report --column`` (:func:`analysis.report.options.column_mapping`).
+    """
+    from analysis.report.options import column_mapping
+
+    return column_mapping(pairs)
 
 
 def _read_corpus(args: argparse.Namespace):
@@ -103,14 +99,46 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _candidates(args: argparse.Namespace) -> int:
+    from analysis.corpus.candidates import candidate_actors
     from analysis.corpus.codebook import load_codebook
-    from analysis.corpus.mentions import candidate_actors
+    from analysis.corpus.stub import codebook_stub
 
     corpus = _read_corpus(args)
-    found = candidate_actors(corpus.articles, load_codebook(args.codebook), min_count=args.min_count,
-                             top_n=args.top_n)
-    found.to_csv(sys.stdout, index=False)
+    codebook = None if args.codebook.lower() == "none" else load_codebook(args.codebook)
+    found = candidate_actors(corpus.articles, codebook, min_count=args.min_count, top_n=args.top_n,
+                             min_articles=min(args.min_articles, len(corpus.articles)), types=args.types)
+    if args.format == "yaml":
+        sys.stdout.write(codebook_stub(found, source=str(args.corpus), existing_ids=codebook.ids if codebook else ()))
+    else:
+        found.to_csv(sys.stdout, index=False)
     return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from analysis.corpus.codebook import load_codebook
+    from analysis.corpus.coverage import coverage, coverage_report
+
+    corpus = _read_corpus(args)
+    result = coverage(corpus.articles, load_codebook(args.codebook), top_n=args.top_n, min_count=args.min_count)
+    if args.table:
+        getattr(result, args.table).to_csv(sys.stdout, index=False)
+    else:
+        sys.stdout.write(coverage_report(result, corpus=str(args.corpus), codebook=str(args.codebook),
+                                         rows=args.top_n))
+    return 0
+
+
+def _candidate_types(text: str) -> tuple[str, ...] | None:
+    """``argparse`` type of ``candidates --types``: ``all`` or comma-separated candidate types."""
+    from analysis.corpus.candidates import TYPES
+
+    if text == "all":
+        return None
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    wrong = [part for part in chosen if part not in TYPES]
+    if wrong or not chosen:
+        raise argparse.ArgumentTypeError(f"expected 'all' or types among {', '.join(TYPES)}, got {text!r}")
+    return chosen
 
 
 #: Commands whose arguments go, as they are, to the ``main`` of the module that implements them.
@@ -157,11 +185,28 @@ def build_parser() -> argparse.ArgumentParser:
     annotate.add_argument("--quiet", action="store_true", help="no progress bar")
     annotate.set_defaults(run=_annotate)
 
-    candidates = sub.add_parser("candidates", help="propose actors missing from the codebook (CSV to stdout)")
+    candidates = sub.add_parser("candidates", help="propose actors missing from the codebook (CSV or YAML to stdout)",
+                                description="Propose actors missing from the codebook (--codebook none: "
+                                            "start a codebook from nothing).")
     _common(candidates)
     candidates.add_argument("--min-count", type=count_option, default=5)
     candidates.add_argument("--top-n", type=count_option, default=50)
+    candidates.add_argument("--min-articles", type=count_option, default=2,
+                            help="articles a candidate must appear in (at most the corpus's number of articles)")
+    candidates.add_argument("--format", choices=["csv", "yaml"], default="csv",
+                            help="csv: the candidates table; yaml: a codebook stub to paste into the codebook")
+    candidates.add_argument("--types", type=_candidate_types, default="person,country,organisation,group,outlet",
+                            help="comma-separated types to propose, or 'all' (adds place and unknown); "
+                                 "default: person,country,organisation,group,outlet")
     candidates.set_defaults(run=_candidates)
+
+    coverage = sub.add_parser("coverage", help="how much of a corpus the codebook sees, and what it misses")
+    _common(coverage)
+    coverage.add_argument("--top-n", type=count_option, default=20, help="rows of unmatched and missing names")
+    coverage.add_argument("--min-count", type=count_option, default=2, help="mentions an unmatched name needs")
+    coverage.add_argument("--table", choices=["summary", "actors", "aliases", "missing", "unmatched"],
+                          help="print this table as CSV instead of the report")
+    coverage.set_defaults(run=_coverage)
 
     from analysis.report.batch import add_report_parser
 

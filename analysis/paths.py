@@ -22,11 +22,30 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MEDIA_ANALYSIS_CACHE", PROJ_ROOT / ".cache"))
 
 
-def output_path(path: str | os.PathLike) -> Path:
-    """An output folder as given when absolute, else under the project root (never a kernel's cwd).
+#: Where relative outputs of ad-hoc notebook runs (papermill, JupyterLab) go: a run folder, never
+#: the tracked ``figures/`` (git-ignored, like every folder under ``runs/``).
+ADHOC_RUNS = PROJ_ROOT / "runs" / "adhoc"
+#: The environment variable that replaces :data:`ADHOC_RUNS` as the root of relative outputs.
+OUTPUT_ROOT_VARIABLE = "MEDIA_ANALYSIS_OUTPUT_ROOT"
 
-    ``$MEDIA_ANALYSIS_OUTPUT_ROOT`` replaces the project root for relative outputs, so
-    that test runs of the stored notebooks do not write into the working tree.
+
+def output_root() -> Path:
+    """The folder relative outputs resolve against: ``$MEDIA_ANALYSIS_OUTPUT_ROOT``, else ``runs/adhoc``.
+
+    So a notebook's default ``figures_dir="figures"`` is ``runs/adhoc/figures`` when the notebook
+    is run by hand or with papermill; only ``make notebooks``
+    (:func:`analysis.report.notebooks.refresh`, which sets the variable to the project root)
+    writes the tracked ``figures/``, and a batch report passes an absolute folder of its run.
+    """
+    root = os.environ.get(OUTPUT_ROOT_VARIABLE)
+    return Path(root) if root else ADHOC_RUNS
+
+
+def output_path(path: str | os.PathLike) -> Path:
+    """An output folder as given when absolute, else under :func:`output_root` (never a kernel's cwd).
+
+    Tests set ``$MEDIA_ANALYSIS_OUTPUT_ROOT`` to a temporary folder, so that their runs of
+    the stored notebooks write nothing into the working tree.
     """
     path = Path(path)
-    return path if path.is_absolute() else Path(os.environ.get("MEDIA_ANALYSIS_OUTPUT_ROOT", PROJ_ROOT)) / path
+    return path if path.is_absolute() else output_root() / path

@@ -41,7 +41,7 @@ def test_skip_invalid_reports_each_record(tmp_path, capsys):
 
 def test_candidates(capsys):
     assert main(["candidates", "--corpus", str(PROJ_ROOT / "seeds"), "--min-count", "2"]) == 0
-    assert capsys.readouterr().out.startswith("candidate,count,n_articles,examples")
+    assert capsys.readouterr().out.startswith("candidate,type,gender,count,n_articles,n_outlets,outlets,variants")
 
 
 def test_tables_are_byte_identical_across_runs(tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
@@ -19,6 +19,9 @@ from analysis.corpus.codebook import Codebook, load_codebook
 from analysis.corpus.reader import Corpus, read_corpus
 from analysis.markup import escape_markdown
 from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, SEEDS
+
+if TYPE_CHECKING:
+    from analysis.corpus.coverage import Coverage
 
 
 @dataclass
@@ -80,13 +83,21 @@ class Workspace:
                                                                                  self.corpus.warnings[:5]))
         return text
 
-    def candidates(self, *, top_n: int = 20, min_count: int = 3) -> pd.DataFrame:
-        """Frequent capitalised names missing from the codebook (see :func:`candidate_actors`)."""
-        from analysis.corpus.mentions import candidate_actors
+    def candidates(self, *, top_n: int = 20, min_count: int = 3,
+                   types: tuple[str, ...] | None = ("person", "country", "organisation", "group", "outlet")
+                   ) -> pd.DataFrame:
+        """Names missing from the codebook, merged and typed (``types=None``: places and unknowns too;
+        see :func:`analysis.corpus.candidates.candidate_actors`)."""
+        from analysis.corpus.candidates import candidate_actors
 
-        found = candidate_actors(self.articles, self.codebook, min_count=min_count,
-                                 min_articles=1 if len(self.articles) < 5 else 2, top_n=top_n)
-        return found
+        return candidate_actors(self.articles, self.codebook, min_count=min_count,
+                                min_articles=1 if len(self.articles) < 5 else 2, top_n=top_n, types=types)
+
+    def coverage(self, *, top_n: int = 20, min_count: int = 2) -> Coverage:
+        """How much of the corpus the codebook sees (see :func:`analysis.corpus.coverage.coverage`)."""
+        from analysis.corpus.coverage import coverage
+
+        return coverage(self.articles, self.codebook, top_n=top_n, min_count=min_count)
 
     def mentions_with_articles(self) -> pd.DataFrame:
         """Mentions joined with each article's date, outlet and title."""

@@ -1,4 +1,4 @@
-"""Actor mentions with character offsets, and candidate actors for a codebook.
+"""Actor mentions with character offsets.
 
 Rules (documented for users next to the codebook, ``seeds/actors.yaml``):
 
@@ -15,19 +15,18 @@ Rules (documented for users next to the codebook, ``seeds/actors.yaml``):
   latest actor of that gender that was the subject of a speech verb; elsewhere
   ("Putin was silent. He said ...") the latest such actor named outside quotes.
 
-For every mention ``text[start:end] == surface``.
+For every mention ``text[start:end] == surface``. Candidate actors for a codebook (names
+the codebook lacks) are found by :mod:`analysis.corpus.candidates`.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Sequence
 
-import pandas as pd
 import yaml
 
 from analysis.corpus.codebook import Codebook
@@ -103,6 +102,21 @@ class ActorMatcher:
     speaker_before: re.Pattern
 
 
+def person_surnames(codebook: Codebook, *, names: Iterable[str]) -> dict[str, set[str]]:
+    """Each person's surnames that count alone (rule 7): the last word of a multiword alias
+    ("Lloyd Austin" → "Austin"; "Jr." skipped) that is not one of the codebook's ``names``."""
+    names = set(names)
+    found = {}
+    for actor in codebook.actors:
+        if actor.type != "person":
+            continue
+        last = {[w for w in alias.split() if w.strip(",") not in _SUFFIXES][-1]
+                for alias in actor.aliases if len(alias.split()) > 1} - names
+        if last:
+            found[actor.id] = last
+    return found
+
+
 @lru_cache(maxsize=16)
 def matcher(codebook: Codebook) -> ActorMatcher:
     surface: dict[str, tuple[str, str]] = {}
@@ -119,14 +133,8 @@ def matcher(codebook: Codebook) -> ActorMatcher:
     # triples the cost; matches glued to a preceding word are dropped in find_mentions.
     names = re.compile(_trie_regex(surface) + r"(?!\w)")
     patterns = tuple((re.compile(p), actor.id) for actor in codebook.actors for p in actor.patterns)
-    surnames = {}
-    for actor in codebook.actors:
-        if actor.type != "person":
-            continue
-        last = {[w for w in alias.split() if w.strip(",") not in _SUFFIXES][-1]
-                for alias in actor.aliases if len(alias.split()) > 1} - set(surface)
-        if last:
-            surnames[actor.id] = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(last))) + r")(?!\w)")
+    surnames = {actor_id: re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(last))) + r")(?!\w)")
+                for actor_id, last in person_surnames(codebook, names=surface).items()}
     verbs = _trie_regex(speech_verbs())
     return ActorMatcher(
         names=names, patterns=patterns, surface=surface,
@@ -149,16 +157,23 @@ def find_mentions(text: str, codebook: Codebook, *, quotes: Sequence[tuple[int, 
                   ) -> list[Mention]:
     """Every actor mention in ``text``, sorted by offset, after the rules in the module docstring."""
     compiled = matcher(codebook)
-    found = [Mention(m.start(), m.end(), *compiled.surface[m.group()]) for m in compiled.names.finditer(text)
-             if not _glued(text, m.start())]
-    for pattern, actor_id in compiled.patterns:
-        found.extend(Mention(m.start(), m.end(), actor_id, "pattern") for m in pattern.finditer(text) if m.end() > m.start())
-    found = _longest_first(found)
+    found = _longest_first(name_matches(text, codebook))
     found = _surnames(text, found, compiled)
     found = _fold_titles(text, found, compiled)
     found = _drop_datelines(text, found)
     quotes = quote_spans(text) if quotes is None else quotes
     return sorted(found + _attributed_pronouns(text, found, compiled, quotes))
+
+
+def name_matches(text: str, codebook: Codebook) -> list[Mention]:
+    """Every match of a codebook name (alias, demonym, metonym: longest at each position, kinds
+    ``name``, ``demonym``, ``metonym``) and of a pattern (kind ``pattern``), overlaps kept."""
+    compiled = matcher(codebook)
+    found = [Mention(m.start(), m.end(), *compiled.surface[m.group()]) for m in compiled.names.finditer(text)
+             if not _glued(text, m.start())]
+    for pattern, actor_id in compiled.patterns:
+        found.extend(Mention(m.start(), m.end(), actor_id, "pattern") for m in pattern.finditer(text) if m.end() > m.start())
+    return found
 
 
 def _glued(text: str, start: int) -> bool:
@@ -313,63 +328,3 @@ def mentions_table(article_id: str, text: str, mentions: Sequence[Mention], sent
         "kind": [m.kind for m in mentions],
         "in_quote": [_inside(m.start, quotes) for m in mentions],
     }
-
-
-# --- candidate discovery ----------------------------------------------------------
-
-_PROPER_SEQUENCE = re.compile(
-    r"(?<![\w.’'])((?:[A-Z][\w’'.-]*[a-z][\w’'-]*|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
-    r"(?:\s+(?:of\s+|de\s+|al-)?(?:[A-Z][\w’'.-]*[a-z][\w’'-]*|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+))*)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"”’)]?\s+[\"“‘(]?|\n\s*[\"“‘(]?|[\"“‘(])$")
-_CALENDAR = frozenset(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
-    "August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
-_POSSESSIVE = re.compile(r"[’']s$")
-
-
-def candidate_actors(articles: pd.DataFrame, codebook: Codebook | None = None, *, min_count: int = 5,
-                     min_articles: int = 2, top_n: int = 50, examples: int = 2,
-                     context_chars: int = 60) -> pd.DataFrame:
-    """Propose actors a codebook lacks: frequent sequences of capitalised words.
-
-    A candidate is a run of capitalised words ("Jens Stoltenberg", "Lloyd Austin",
-    "European Commission") that appears at least ``min_count`` times in at least
-    ``min_articles`` articles, counted only where it does not open a sentence or a
-    quote, does not start with a stop word or a day or month name, is not an
-    all-capitals line (a heading), and holds no codebook name. Columns:
-    ``candidate, count, n_articles, examples`` (keyword-in-context snippets), sorted by
-    count, then name.
-    """
-    from analysis.corpus.reader import document_text
-
-    from analysis.corpus.text import stopwords
-
-    compiled = matcher(codebook) if codebook is not None else None
-    stop, _ = stopwords("written")
-    counts: Counter[str] = Counter()
-    docs: defaultdict[str, set] = defaultdict(set)
-    contexts: defaultdict[str, list] = defaultdict(list)
-    for row in articles.itertuples(index=False):
-        text = document_text(row.title, row.text)
-        for match in _PROPER_SEQUENCE.finditer(text):
-            name = _POSSESSIVE.sub("", match.group(1))
-            if _SENTENCE_START.search(text[max(0, match.start() - 4):match.start()]):
-                _, _, name = name.partition(" ")   # "Later Jens Stoltenberg": drop the opener
-                if not name or not name[0].isupper():
-                    continue
-            first = name.split()[0]
-            if len(name) < 3 or first.lower() in stop or first in _CALENDAR or name.upper() == name and len(name) > 5:
-                continue
-            if compiled is not None and any(not _glued(name, m.start()) for m in compiled.names.finditer(name)):
-                continue
-            counts[name] += 1
-            docs[name].add(row.article_id)
-            if len(contexts[name]) < examples:
-                left = text[max(0, match.start() - context_chars):match.start()].replace("\n", " ")
-                right = text[match.end():match.end() + context_chars].replace("\n", " ")
-                contexts[name].append(f"…{left}[{match.group(1)}]{right}…")
-    rows = [{"candidate": name, "count": count, "n_articles": len(docs[name]),
-             "examples": " | ".join(contexts[name])}
-            for name, count in counts.items() if count >= min_count and len(docs[name]) >= min_articles]
-    frame = pd.DataFrame(rows, columns=["candidate", "count", "n_articles", "examples"])
-    return frame.sort_values(["count", "candidate"], ascending=[False, True]).head(top_n).reset_index(drop=True)

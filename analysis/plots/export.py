@@ -1,12 +1,19 @@
 """Figure style and export: every figure through one helper, byte-identical across runs.
 
-:func:`save_figure` writes PNG (300 dpi), SVG and PDF with fixed sizes, fonts and
-metadata (no dates; ``svg.hashsalt`` fixed; text kept as text: ``svg.fonttype =
-"none"``, ``pdf.fonttype = 42``), and records an entry in ``manifest.json`` beside the
-files: file names, notebook, parameters and caption, so a write-up can cite where each
-figure came from. :func:`show_figure` also displays it in the notebook, scaled down from
-the exported PNG, so what a reader sees is what the write-up gets, and the figure is
-drawn once per format rather than once more for the screen.
+:func:`use_style` applies the house style (:data:`STYLE`), optionally with a named style
+(:data:`STYLES`: ``"paper"``, ``"greyscale"``) or a ``.mplstyle`` file on top; figures are
+drawn and exported in the style that is active.
+
+:func:`save_figure` writes PNG (at the style's ``savefig.dpi``, 300 in the house style),
+SVG and PDF with fixed metadata (no dates; ``svg.hashsalt`` fixed; text kept as text:
+``svg.fonttype = "none"``, ``pdf.fonttype = 42``: :data:`SAVE_FIXED`), the data behind the
+figure as ``<name>.csv`` (the numbers plotted, one tidy table: what the plot function
+attached with :func:`attach_data`, or ``data=``), and records an entry in
+``manifest.json`` beside the files: file names, data file, notebook, parameters and
+caption, so a write-up can cite where each figure came from. :func:`show_figure` also
+displays it in the notebook, scaled down from the exported PNG, so what a reader sees is
+what the write-up gets, and the figure is drawn once per format rather than once more
+for the screen.
 """
 
 from __future__ import annotations
@@ -20,11 +27,13 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import matplotlib
-
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.paths import FIGURES
+from analysis.errors import InputError
+from analysis.paths import FIGURES, PROJ_ROOT, RESOURCES
 from analysis.store import write_bytes_atomic, write_json_atomic
 
 STYLE: dict[str, Any] = {
@@ -43,6 +52,12 @@ STYLE: dict[str, Any] = {
     "savefig.bbox": "standard",
     "path.simplify": True,
 }
+#: Set at export whatever the style: byte-identical files (hash salt), editable text, the figure's own size.
+SAVE_FIXED: dict[str, Any] = {"svg.hashsalt": "media-analysis", "svg.fonttype": "none", "pdf.fonttype": 42,
+                              "ps.fonttype": 42, "savefig.bbox": "standard"}
+#: Named styles applied on top of :data:`STYLE` (``.mplstyle`` files: copy one to start your own).
+STYLES: dict[str, Path] = {"paper": RESOURCES / "styles" / "paper.mplstyle",
+                           "greyscale": RESOURCES / "styles" / "greyscale.mplstyle"}
 #: Metadata that would change from run to run (dates) or machine to machine, blanked (the PNG
 #: files are encoded by Pillow with their resolution only: see :func:`_png`).
 _METADATA = {
@@ -53,9 +68,67 @@ FORMATS = ("png", "svg", "pdf")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def use_style() -> None:
-    """Apply the suite's figure style (call once per notebook; plot functions call it too)."""
-    matplotlib.rcParams.update(STYLE)
+#: rcParams a style has set, with their values before the first style was applied (restored on each switch).
+_TOUCHED: dict[str, Any] = {}
+_ACTIVE: list[str] = []
+
+
+def use_style(style: str | Path = "default") -> None:
+    """Apply the house style, then ``style`` on top: ``"default"`` (the house style alone), a name of
+    :data:`STYLES` (``"paper"``, ``"greyscale"``) or the path of a ``.mplstyle`` file.
+
+    Call it once per notebook, before drawing (plot functions apply the house style only
+    when no style was chosen yet). Settings a previous style changed are first put back, so
+    styles do not pile up. A relative path is read from the working folder or the project
+    root. Raises :class:`InputError` for an unknown name or a missing or unreadable file.
+    """
+    settings = dict(STYLE)
+    if str(style) != "default":
+        settings.update(_read_style(style_path(style)))
+    for key in settings:
+        _TOUCHED.setdefault(key, matplotlib.rcParams[key])
+    matplotlib.rcParams.update(_TOUCHED)
+    matplotlib.rcParams.update(settings)
+    _ACTIVE[:] = [str(style)]
+
+
+def active_style() -> str:
+    """The style last applied by :func:`use_style` (``""`` before any)."""
+    return _ACTIVE[0] if _ACTIVE else ""
+
+
+def style_path(style: str | Path) -> Path:
+    """The ``.mplstyle`` file of a style name of :data:`STYLES` or a path (else :class:`InputError`)."""
+    if str(style) in STYLES:
+        return STYLES[str(style)]
+    path = Path(style)
+    candidates = [path] if path.is_absolute() else [path, PROJ_ROOT / path]
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is None:
+        raise InputError(f"style {str(style)!r}: expected 'default', one of {', '.join(STYLES)} or the path of "
+                         f"a .mplstyle file (relative to the working folder or {PROJ_ROOT})")
+    return found
+
+
+def _read_style(path: Path) -> dict[str, Any]:
+    """The settings of a ``.mplstyle`` file, validated by matplotlib (backend settings left out)."""
+    try:
+        params = matplotlib.rc_params_from_file(path, use_default_template=False)
+    except (OSError, ValueError) as error:
+        raise InputError(f"style file {path}: expected a matplotlib .mplstyle file ({error})") from None
+    return {k: v for k, v in params.items() if not k.startswith(("backend", "interactive"))}
+
+
+def _ensure_style() -> None:
+    """The house style, unless a style was chosen already (by the notebook, or an earlier figure)."""
+    if not _ACTIVE:
+        use_style()
+
+
+def save_dpi(fig: Figure) -> float:
+    """The export resolution: the active style's ``savefig.dpi`` (the figure's own dpi for ``"figure"``)."""
+    dpi = matplotlib.rcParams["savefig.dpi"]
+    return float(fig.dpi if dpi == "figure" else dpi)
 
 
 def slug(text: str, *, max_length: int = 80) -> str:
@@ -65,27 +138,27 @@ def slug(text: str, *, max_length: int = 80) -> str:
 
 
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
-    """The figure rendered in ``fmt`` with the fixed style and blank volatile metadata."""
+    """The figure rendered in ``fmt`` in the active style, with :data:`SAVE_FIXED` and blank volatile metadata."""
     if fmt == "png":
-        return _png(_pixels(fig), dpi=STYLE["savefig.dpi"])
+        return _png(_pixels(fig), dpi=save_dpi(fig))
     if fmt in ("pdf", "ps", "eps"):
         _lean_font_subsets()
     buffer = BytesIO()
-    with matplotlib.rc_context(STYLE):
-        fig.savefig(buffer, format=fmt, dpi=STYLE["savefig.dpi"], metadata=_METADATA[fmt])
+    with matplotlib.rc_context(SAVE_FIXED):
+        fig.savefig(buffer, format=fmt, dpi=save_dpi(fig), metadata=_METADATA[fmt])
     return buffer.getvalue()
 
 
 def _pixels(fig: Figure) -> Any:
-    """The figure drawn by Agg at ``savefig.dpi``, as an RGB ``PIL.Image`` (the background is opaque)."""
+    """The figure drawn by Agg at :func:`save_dpi`, as an RGB ``PIL.Image`` (the background is opaque)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    canvas, dpi = fig.canvas, fig.dpi
+    canvas, dpi, target = fig.canvas, fig.dpi, save_dpi(fig)
     try:
         agg = FigureCanvasAgg(fig)  # binds itself to the figure until the original canvas is put back
-        fig.dpi = STYLE["savefig.dpi"]
-        with matplotlib.rc_context(STYLE):
+        fig.dpi = target
+        with matplotlib.rc_context(SAVE_FIXED):
             data, size = agg.print_to_buffer()
     finally:
         fig.dpi = dpi
@@ -150,25 +223,35 @@ def _lean_font_subsets() -> None:
 
 def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, notebook: str = "",
                 parameters: Mapping[str, Any] | None = None, caption: str = "",
-                formats: tuple[str, ...] = FORMATS) -> None:
-    """Write ``fig`` as ``<folder>/<slug(name)>.{png,svg,pdf}`` atomically and record it in the manifest.
+                formats: tuple[str, ...] = FORMATS, data: pd.DataFrame | None = None) -> None:
+    """Write ``fig`` as ``<folder>/<slug(name)>.{png,svg,pdf}`` and its data as ``.csv``, and record them.
 
-    Returns nothing, so that a notebook cell ending in ``save_figure(...)`` shows only
-    the figure; :func:`read_manifest` gives the entries.
+    ``data``: the numbers plotted, as a tidy table (default: what the plot function
+    attached, :func:`figure_data`; a figure without data gets no CSV). Files are written
+    atomically. Returns nothing, so that a notebook cell ending in ``save_figure(...)``
+    shows only the figure; :func:`read_manifest` gives the entries.
     """
-    _export(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption, formats=formats)
+    _export(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption, formats=formats,
+            data=data)
 
 
 def _export(fig: Figure, name: str, *, folder: str | Path, notebook: str, parameters: Mapping[str, Any] | None,
-            caption: str, formats: tuple[str, ...] = FORMATS, pixels: Any = None) -> None:
+            caption: str, formats: tuple[str, ...] = FORMATS, pixels: Any = None,
+            data: pd.DataFrame | None = None) -> None:
     """:func:`save_figure`'s work; ``pixels`` is the figure already drawn by :func:`_pixels`, if it was."""
     folder = Path(folder)
     stem = slug(name)
     for fmt in formats:
-        data = _png(pixels, dpi=STYLE["savefig.dpi"]) if fmt == "png" and pixels is not None else figure_bytes(fig, fmt)
-        write_bytes_atomic(folder / f"{stem}.{fmt}", data)
+        content = (_png(pixels, dpi=save_dpi(fig)) if fmt == "png" and pixels is not None
+                   else figure_bytes(fig, fmt))
+        write_bytes_atomic(folder / f"{stem}.{fmt}", content)
     entry = {"name": stem, "files": [f"{stem}.{fmt}" for fmt in formats], "notebook": notebook, "caption": caption,
              "parameters": _jsonable(parameters or {})}
+    table = data if data is not None else figure_data(fig)
+    if table is not None:
+        write_bytes_atomic(folder / f"{stem}.csv", data_bytes(table))
+        entry["files"].append(f"{stem}.csv")
+        entry["data"] = f"{stem}.csv"
     with _locked(folder / ".manifest.lock"):
         manifest = read_manifest(folder)
         manifest[stem] = entry
@@ -176,33 +259,68 @@ def _export(fig: Figure, name: str, *, folder: str | Path, notebook: str, parame
 
 
 def show_figure(fig: Figure, name: str, caption: str = "", *, folder: str | Path = FIGURES, notebook: str = "",
-                parameters: Mapping[str, Any] | None = None) -> None:
+                parameters: Mapping[str, Any] | None = None, data: pd.DataFrame | None = None) -> None:
     """In a notebook: :func:`save_figure`, display the figure once, and close it (no duplicate, no leak).
 
-    The notebook shows the exported 300-dpi image scaled down to the figure's screen
-    size (``figure.dpi``) instead of drawing the figure a fourth time.
+    The notebook shows the exported image scaled down to the figure's screen size
+    (``figure.dpi``) instead of drawing the figure a fourth time.
     """
     from IPython.display import Image, display
 
     pixels = _pixels(fig)
-    _export(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption, pixels=pixels)
-    display(Image(data=_png(screen_image(pixels, dpi=fig.dpi), dpi=fig.dpi), format="png"))
+    _export(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption, pixels=pixels,
+            data=data)
+    display(Image(data=_png(screen_image(pixels, dpi=fig.dpi, source_dpi=save_dpi(fig)), dpi=fig.dpi), format="png"))
     plt.close(fig)
 
 
-def screen_image(image: Any, *, dpi: float = STYLE["figure.dpi"]) -> Any:
-    """An image drawn at ``savefig.dpi`` scaled down to ``dpi`` for the screen.
+def screen_image(image: Any, *, dpi: float = STYLE["figure.dpi"], source_dpi: float = STYLE["savefig.dpi"]) -> Any:
+    """An image drawn at ``source_dpi`` (the export's) scaled down to ``dpi`` for the screen.
 
     Each screen pixel is the mean of the block of exported pixels it covers (a box
     filter: the 300-dpi export acts as 3x3 supersampling of a 100-dpi image).
     """
     from PIL import Image
 
-    factor = STYLE["savefig.dpi"] / dpi
+    factor = source_dpi / dpi
     if factor == int(factor):
         return image.reduce(int(factor))
     size = (max(1, round(image.width / factor)), max(1, round(image.height / factor)))
     return image.resize(size, Image.Resampling.BOX)
+
+
+# --- the data behind a figure -------------------------------------------------------------------
+
+_DATA_ATTRIBUTE = "_analysis_data"
+#: Significant digits of floating-point numbers in a figure's CSV (more than any chart can show).
+DATA_DIGITS = 6
+
+
+def attach_data(fig: Figure, data: pd.DataFrame) -> Figure:
+    """Keep ``data`` (the numbers the figure plots, tidy) with ``fig`` for :func:`save_figure`; returns ``fig``."""
+    setattr(fig, _DATA_ATTRIBUTE, data.reset_index(drop=True))
+    return fig
+
+
+def figure_data(fig: Figure) -> pd.DataFrame | None:
+    """The table attached by :func:`attach_data`, or ``None``."""
+    return getattr(fig, _DATA_ATTRIBUTE, None)
+
+
+def data_bytes(data: pd.DataFrame) -> bytes:
+    """A table as CSV bytes: no index, ``\\n`` line ends, floats to :data:`DATA_DIGITS` significant digits.
+
+    The same table gives the same bytes (dates as ``YYYY-MM-DD`` where they have no time).
+    """
+    table = data.reset_index(drop=True).copy()
+    for column in table.columns:
+        if pd.api.types.is_float_dtype(table[column]):
+            table[column] = table[column].map(_significant)
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _significant(value: float) -> float:
+    return float(f"{value:.{DATA_DIGITS}g}") if np.isfinite(value) else value
 
 
 def read_manifest(folder: str | Path = FIGURES) -> dict[str, Any]:
@@ -227,15 +345,21 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def new_figure(*, width: float = 6.5, height: float = 3.5, **kwargs: Any) -> tuple[Figure, Any]:
-    """A figure in the suite's style, sized in inches for a journal column (6.5 in wide)."""
-    use_style()
+    """A figure in the active style (the house style if none was chosen), sized in inches (6.5 in: a journal column)."""
+    _ensure_style()
     fig, axes = plt.subplots(figsize=(width, height), **kwargs)
     return fig, axes
 
 
 def note_figure(message: str, *, width: float = 6.5, height: float = 1.2) -> Figure:
-    """A small figure that says why there is nothing to plot (thin data), instead of an empty chart."""
-    fig, ax = new_figure(width=width, height=height)
+    """A small figure that says why there is nothing to plot (thin data), instead of an empty chart.
+
+    Its data (for the CSV beside it) is the message, in a column ``note``.
+    """
+    import textwrap
+
+    lines = textwrap.wrap(message, width=int(width * 13)) or [""]
+    fig, ax = new_figure(width=width, height=max(height, 0.18 * len(lines) + 0.6))
     ax.axis("off")
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=9, color="#444444")
-    return fig
+    ax.text(0.5, 0.5, "\n".join(lines), ha="center", va="center", fontsize=9, color="#444444")
+    return attach_data(fig, pd.DataFrame({"note": [message]}))

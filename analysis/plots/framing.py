@@ -3,7 +3,8 @@
 Each function takes a measure table (from :mod:`analysis.framing.frames`, :mod:`analysis.framing.voice`,
 :mod:`analysis.framing.roles`) and returns a :class:`~matplotlib.figure.Figure`; none reads files
 or computes measures. Thin data gets a :func:`~analysis.plots.export.note_figure` saying why
-there is nothing to draw, never an empty chart.
+there is nothing to draw, never an empty chart. Each figure carries the numbers it plots
+(:func:`~analysis.plots.export.attach_data`), exported beside it as CSV.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.plots.export import new_figure, note_figure
+from analysis.plots.colours import NEUTRAL, ink, sequential_cmap, text_colour_on
+from analysis.plots.export import attach_data, new_figure, note_figure
+from analysis.plots.layout import finish, legend_outside, rows_height, wrap_label, wrap_labels
 
 NEUTRAL_COLOUR = "#9ecae1"
 MARKED_COLOUR = "#de2d26"
@@ -23,7 +26,7 @@ PATIENT_COLOUR = "#fd8d3c"
 
 
 def _label(key: str, labels: Mapping[str, str] | None) -> str:
-    return (labels or {}).get(key, key)
+    return wrap_label((labels or {}).get(key, key))
 
 
 def plot_frame_heatmap(table: pd.DataFrame, *, row: str = "actor_id", value: str = "share",
@@ -41,21 +44,22 @@ def plot_frame_heatmap(table: pd.DataFrame, *, row: str = "actor_id", value: str
     frames = list(dict.fromkeys(table["frame"]))
     wide = table.pivot_table(index=row, columns="frame", values=value, aggfunc="sum", fill_value=0.0)
     wide = wide.reindex(index=rows, columns=frames, fill_value=0.0)
-    fig, ax = new_figure(width=max(4.5, 0.55 * len(frames) + 2.5), height=max(1.8, 0.32 * len(rows) + 1.6))
-    image = ax.imshow(wide.to_numpy(), aspect="auto", cmap="Blues", vmin=0)
-    ax.set_xticks(np.arange(len(frames)), [f.replace("_", " ") for f in frames], rotation=40, ha="right")
+    fig, ax = new_figure(width=max(4.5, 0.55 * len(frames) + 2.5),
+                         height=max(1.8, rows_height([(labels or {}).get(r, r) for r in rows], per_row=0.32) + 1.6))
+    image = ax.imshow(wide.to_numpy(), aspect="auto", cmap=sequential_cmap(), vmin=0)
+    ax.set_xticks(np.arange(len(frames)), wrap_labels([f.replace("_", " ") for f in frames], width=22), rotation=40,
+                  ha="right", rotation_mode="anchor")
     ax.set_yticks(np.arange(len(rows)), [_label(r, labels) for r in rows])
-    peak = float(wide.to_numpy().max()) or 1.0
     for (i, j), v in np.ndenumerate(wide.to_numpy()):
         ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5,
-                color="white" if v > 0.6 * peak else "#333333")
+                color=text_colour_on(image.cmap(image.norm(v))))
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.tick_params(length=0)
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    bar.set_label(value_label, fontsize=7)
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    bar.set_label(wrap_label(value_label, width=45), fontsize=7)
+    ax.set_title(wrap_label(title, width=60))
+    data = wide.rename_axis(index=row, columns="frame").stack(future_stack=True).rename(value).reset_index()
+    return attach_data(finish(fig), data)
 
 
 def plot_voice(table: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
@@ -66,16 +70,17 @@ def plot_voice(table: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
         return note_figure("No quotes found: nobody is given a voice in this corpus sample.")
     top = table.sort_values(["share_quoted_words", "quotes", "actor"], ascending=[False, False, True],
                             kind="stable").head(top_n).iloc[::-1]
-    fig, ax = new_figure(height=max(1.8, 0.3 * len(top) + 1.0))
-    colour = [(colours or {}).get(a, "#999999") for a in top["actor"]]
-    ax.barh([_label(a, labels) for a in top["actor"]], top["share_quoted_words"], color=colour)
+    height = rows_height([(labels or {}).get(a, a) for a in top["actor"]], per_row=0.3) + 1.0
+    fig, ax = new_figure(height=max(1.8, height))
+    colour = [(colours or {}).get(a, ink(NEUTRAL)) for a in top["actor"]]
+    ax.barh(np.arange(len(top)), top["share_quoted_words"], color=colour,
+            tick_label=[_label(a, labels) for a in top["actor"]])
     for y, (share, quotes) in enumerate(zip(top["share_quoted_words"], top["quotes"])):
         ax.text(share, y, f" {share:.0%} ({quotes} quotes)", va="center", fontsize=7)
     ax.set_xlabel("share of quoted words (direct and partial quotes)")
     ax.set_xlim(0, max(0.05, float(top["share_quoted_words"].max()) * 1.35))
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return attach_data(finish(fig), top.iloc[::-1][["actor", "quotes", "share_quoted_words"]])
 
 
 def plot_attribution(shares: pd.DataFrame, *, labels: Mapping[str, str] | None = None, top_n: int = 10,
@@ -84,18 +89,19 @@ def plot_attribution(shares: pd.DataFrame, *, labels: Mapping[str, str] | None =
     if shares.empty or shares["n"].sum() == 0:
         return note_figure("No attribution verbs found (no attributed quotes or reported speech).")
     top = shares.head(top_n).iloc[::-1]
-    fig, ax = new_figure(height=max(1.8, 0.3 * len(top) + 1.0))
-    names = [_label(s, labels) for s in top["speaker"]]
-    ax.barh(names, top["neutral"], color=NEUTRAL_COLOUR, label="neutral (said, told, added …)")
-    ax.barh(names, top["marked"], left=top["neutral"], color=MARKED_COLOUR, label="marked (claimed, blamed, argued …)")
-    for y, (n, share) in enumerate(zip(top["n"], top["marked_share"])):
-        ax.text(n, y, f" {share:.0%} marked", va="center", fontsize=7)
+    height = rows_height([(labels or {}).get(a, a) for a in top["speaker"]], per_row=0.3) + 1.0
+    fig, ax = new_figure(height=max(1.8, height))
+    names, y = [_label(s, labels) for s in top["speaker"]], np.arange(len(top))
+    ax.barh(y, top["neutral"], color=ink(NEUTRAL_COLOUR), label="neutral (said, told, added …)", tick_label=names)
+    ax.barh(y, top["marked"], left=top["neutral"], color=ink(MARKED_COLOUR),
+            label="marked (claimed, blamed, argued …)")
+    for yi, (n, share) in enumerate(zip(top["n"], top["marked_share"])):
+        ax.text(n, yi, f" {share:.0%} marked", va="center", fontsize=7)
     ax.set_xlabel("attributions")
     ax.set_xlim(0, float(top["n"].max()) * 1.3)
-    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    legend_outside(ax)
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return attach_data(finish(fig), top.iloc[::-1][["speaker", "neutral", "marked", "n", "marked_share"]])
 
 
 def plot_roles(balance: pd.DataFrame, *, labels: Mapping[str, str] | None = None, top_n: int = 10,
@@ -104,10 +110,11 @@ def plot_roles(balance: pd.DataFrame, *, labels: Mapping[str, str] | None = None
     if balance.empty or balance["n"].sum() == 0:
         return note_figure("No agent or patient roles found (no actor next to an action verb).")
     top = balance.head(top_n).iloc[::-1]
-    fig, ax = new_figure(height=max(1.8, 0.3 * len(top) + 1.0))
-    names = [_label(a, labels) for a in top["actor_id"]]
-    ax.barh(names, top["agent"], color=AGENT_COLOUR, label="agent (acts)")
-    ax.barh(names, -top["patient"], color=PATIENT_COLOUR, label="patient (acted upon)")
+    height = rows_height([(labels or {}).get(a, a) for a in top["actor_id"]], per_row=0.3) + 1.0
+    fig, ax = new_figure(height=max(1.8, height))
+    names, y = [_label(a, labels) for a in top["actor_id"]], np.arange(len(top))
+    ax.barh(y, top["agent"], color=ink(AGENT_COLOUR), label="agent (acts)", tick_label=names)
+    ax.barh(y, -top["patient"], color=ink(PATIENT_COLOUR), label="patient (acted upon)")
     ax.axvline(0, color="#333333", linewidth=0.6)
     peak = float(max(top["agent"].max(), top["patient"].max(), 1))
     ax.set_xlim(-peak * 1.15, peak * 1.15)
@@ -115,7 +122,6 @@ def plot_roles(balance: pd.DataFrame, *, labels: Mapping[str, str] | None = None
     ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks])
     ax.set_xlim(-peak * 1.15, peak * 1.15)
     ax.set_xlabel("mentions  ← patient | agent →")
-    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    legend_outside(ax)
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return attach_data(finish(fig), top.iloc[::-1][["actor_id", "agent", "patient", "n"]])

@@ -1,10 +1,12 @@
 """Figures for term frequency (notebook 10): tables in, matplotlib Figures out; nothing is read or saved.
 
-Every function draws in the suite's style through :func:`analysis.plots.export.new_figure`
+Every function draws in the active style through :func:`analysis.plots.export.new_figure`
 and returns :func:`analysis.plots.export.note_figure` (a short sentence, no empty axes)
-when the table holds nothing to draw. Actor colours come from the codebook
-(``codebook.colours()``); groups that are not actors (outlets) get a fixed palette in
-sorted order, so a group keeps its colour across runs.
+when the table holds nothing to draw. Actor colours come from
+:func:`analysis.plots.colours.actor_colours`; groups that are not actors (outlets) from
+:func:`analysis.plots.colours.outlet_colours` (pass the whole corpus's map so that a group
+keeps its colour in every figure). Each figure carries the numbers it plots
+(:func:`~analysis.plots.export.attach_data`), exported beside it as CSV.
 """
 
 from __future__ import annotations
@@ -16,17 +18,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.plots.export import new_figure, note_figure
+from analysis.plots.colours import ink, outlet_colours, sequential_cmap, text_colour_on
+from analysis.plots.export import attach_data, new_figure, note_figure
+from analysis.plots.layout import finish, legend_outside, wrap_label, wrap_labels
+from analysis.plots.periods import Freq, axis_label, open_markers, partial_periods, set_period_axis
 
 NEUTRAL = "#5f6b7a"
 CONTRAST = "#9a9a9a"
-PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
-           "#1f78b4", "#b2df8a")
-
-
-def group_colours(values: Sequence[str]) -> dict[str, str]:
-    """A fixed colour per group value, assigned in sorted order."""
-    return {value: PALETTE[i % len(PALETTE)] for i, value in enumerate(sorted(map(str, set(values))))}
 
 
 def _grid(count: int, *, ncols: int, width: float, panel_height: float, sharex: bool = False):
@@ -53,8 +51,8 @@ def _actor_grid(table: pd.DataFrame, actors: Sequence[str] | None, *, top_n: int
 
 def _bars(ax, terms: Sequence[str], values: Sequence[float], colour: str, *, label_size: float = 8) -> None:
     y = np.arange(len(terms))
-    ax.barh(y, values, color=colour)
-    ax.set_yticks(y, labels=list(terms), fontsize=label_size)
+    ax.barh(y, values, color=ink(colour))
+    ax.set_yticks(y, labels=wrap_labels(list(terms), width=40), fontsize=label_size)
     ax.invert_yaxis()
     ax.tick_params(axis="y", length=0)
 
@@ -72,14 +70,15 @@ def plot_top_terms(freqs: pd.DataFrame, *, top_n: int = 15, value: str = "per_10
     names = {1: "words", 2: "bigrams", 3: "trigrams"}
     fig, axes = _grid(len(sizes), ncols=len(sizes), width=6.5 if len(sizes) > 1 else 5.0,
                       panel_height=0.2 * min(top_n, freqs.groupby("n").size().max()) + 0.9)
+    parts = []
     for ax, size in zip(axes, sizes):
         part = freqs[freqs["n"] == size].sort_values(["rank", "term"]).head(top_n)
         _bars(ax, part["term"], part[value], colour)
         ax.set_title(names.get(int(size), f"{size}-grams"))
         ax.set_xlabel("per 10,000 words" if value == "per_10k" else "count")
+        parts.append(part[["n", "term", value]])
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
+    return attach_data(finish(fig), pd.concat(parts, ignore_index=True))
 
 
 def plot_context_terms(context: pd.DataFrame, *, actors: Sequence[str] | None = None, top_n: int = 10,
@@ -94,14 +93,15 @@ def plot_context_terms(context: pd.DataFrame, *, actors: Sequence[str] | None = 
     if fig is None:
         return note_figure("No actor of the selection is mentioned in this corpus: no context terms to show.")
     colours, labels = dict(colours or {}), dict(labels or {})
+    parts = []
     for ax, actor in zip(axes, order):
         part = context[context["actor_id"] == actor].sort_values(["rank", "term"]).head(top_n)
         _bars(ax, part["term"], part[value], colours.get(actor, NEUTRAL), label_size=7)
-        ax.set_title(labels.get(actor, actor), fontsize=9)
+        ax.set_title(wrap_label(labels.get(actor, actor), width=24), fontsize=9)
         ax.tick_params(axis="x", labelsize=7)
+        parts.append(part[["actor_id", "term", value]])
     fig.supxlabel("per 10,000 context words" if value == "per_10k" else "count", fontsize=8)
-    fig.tight_layout()
-    return fig
+    return attach_data(finish(fig), pd.concat(parts, ignore_index=True))
 
 
 def plot_keyness(table: pd.DataFrame, *, top_n: int = 10, measure: str = "g2", colour: str = NEUTRAL,
@@ -122,8 +122,8 @@ def plot_keyness(table: pd.DataFrame, *, top_n: int = 10, measure: str = "g2", c
     signed = np.where(part["direction"] == "target", part[measure], -part[measure])
     fig, ax = new_figure(width=5.5, height=0.19 * len(part) + 1.1)
     y = np.arange(len(part))
-    ax.barh(y, signed, color=[colour if d == "target" else CONTRAST for d in part["direction"]])
-    ax.set_yticks(y, labels=part["term"].tolist(), fontsize=8)
+    ax.barh(y, signed, color=[ink(colour) if d == "target" else ink(CONTRAST) for d in part["direction"]])
+    ax.set_yticks(y, labels=wrap_labels(part["term"].tolist(), width=40), fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.6)
     span = float(np.abs(signed).max()) or 1.0
@@ -132,10 +132,11 @@ def plot_keyness(table: pd.DataFrame, *, top_n: int = 10, measure: str = "g2", c
                 ha="left" if value >= 0 else "right", fontsize=6.5, color="#444444")
     ax.set_xlim(-span * 1.25 if len(down) else 0, span * 1.25 if len(up) else 0)
     name = "G²" if measure == "g2" else "χ²"
-    ax.set_xlabel(f"{name} (← more in {reference_label} | more in {target_label} →); labels: log₂ ratio")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    ax.set_xlabel(f"{name} (← more in {wrap_label(reference_label, width=40)} | more in "
+                  f"{wrap_label(target_label, width=40)} →)\nbar labels: log₂ ratio")
+    ax.set_title(wrap_label(title, width=60))
+    data = part[["term", "direction", measure, "log_ratio"]]
+    return attach_data(finish(fig), data)
 
 
 def plot_keyness_panels(keys: pd.DataFrame, *, actors: Sequence[str] | None = None, top_n: int = 8,
@@ -155,6 +156,7 @@ def plot_keyness_panels(keys: pd.DataFrame, *, actors: Sequence[str] | None = No
     if fig is None:
         return note_figure("No actor of the selection has key terms in this corpus.")
     colours, labels = dict(colours or {}), dict(labels or {})
+    parts = []
     for ax, actor in zip(axes, order):
         part = up[up["actor_id"] == actor].sort_values([measure, "term"], ascending=[False, True]).head(top_n)
         _bars(ax, part["term"], part[measure], colours.get(actor, NEUTRAL), label_size=7)
@@ -162,12 +164,12 @@ def plot_keyness_panels(keys: pd.DataFrame, *, actors: Sequence[str] | None = No
         for yi, (value, ratio) in enumerate(zip(part[measure], part["log_ratio"])):
             ax.text(value + 0.02 * span, yi, f"{ratio:+.1f}", va="center", ha="left", fontsize=6, color="#444444")
         ax.set_xlim(0, span * 1.3)
-        ax.set_title(labels.get(actor, actor), fontsize=9)
+        ax.set_title(wrap_label(labels.get(actor, actor), width=24), fontsize=9)
         ax.tick_params(axis="x", labelsize=7)
+        parts.append(part[["actor_id", "term", measure, "log_ratio"]])
     name = "G²" if measure == "g2" else "χ²"
     fig.supxlabel(f"{name} against the rest of the corpus; labels: log₂ ratio", fontsize=8)
-    fig.tight_layout()
-    return fig
+    return attach_data(finish(fig), pd.concat(parts, ignore_index=True))
 
 
 def plot_outlet_comparison(freqs: pd.DataFrame, *, by: str = "outlet", terms: Sequence[str] | None = None,
@@ -187,50 +189,58 @@ def plot_outlet_comparison(freqs: pd.DataFrame, *, by: str = "outlet", terms: Se
                                                            aggfunc="sum", fill_value=0.0)
             .reindex(index=list(terms), fill_value=0.0))
     grid = grid.reindex(columns=sorted(grid.columns, key=str))
-    fig, ax = new_figure(width=6.5, height=0.28 * len(terms) + 1.4)
-    image = ax.imshow(grid.to_numpy(), aspect="auto", cmap="Blues")
-    ax.set_xticks(range(grid.shape[1]), labels=[str(c) for c in grid.columns], rotation=30, ha="right", fontsize=8)
-    ax.set_yticks(range(grid.shape[0]), labels=grid.index.tolist(), fontsize=8)
-    top = float(grid.to_numpy().max()) or 1.0
+    many = grid.shape[1] > 10
+    fig, ax = new_figure(width=max(6.5, 0.4 * grid.shape[1] + 3.0), height=0.28 * len(terms) + 1.8)
+    image = ax.imshow(grid.to_numpy(), aspect="auto", cmap=sequential_cmap())
+    ax.set_xticks(range(grid.shape[1]), labels=wrap_labels([str(c) for c in grid.columns], width=34), rotation=40,
+                  ha="right", rotation_mode="anchor", fontsize=7 if many else 8)
+    ax.set_yticks(range(grid.shape[0]), labels=wrap_labels(grid.index.tolist(), width=40), fontsize=8)
     for (row, column), value in np.ndenumerate(grid.to_numpy()):
-        ax.text(column, row, f"{value:.0f}", ha="center", va="center", fontsize=6.5,
-                color="white" if value > 0.6 * top else "#222222")
+        ax.text(column, row, f"{value:.0f}", ha="center", va="center", fontsize=5.5 if many else 6.5,
+                color=text_colour_on(image.cmap(image.norm(value))))
     ax.spines[:].set_visible(False)
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="per 10,000 words")
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    data = grid.rename_axis(index="term", columns=by).stack(future_stack=True).rename("per_10k").reset_index()
+    return attach_data(finish(fig), data[[by, "term", "per_10k"]])
 
 
 def plot_trends(trends: pd.DataFrame, *, by: str | None = "outlet", ncols: int = 2,
-                colours: Mapping[str, str] | None = None, title: str = "Term frequency over time") -> Figure:
+                colours: Mapping[str, str] | None = None, title: str = "Term frequency over time",
+                freq: Freq | None = None, span: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> Figure:
     """Small multiples, one panel per term: per-10k rate over time, one line per ``by`` group.
 
     ``trends``: :func:`analysis.terms.trends.term_trends`. Needs at least two periods.
+    ``colours``: group → colour for the whole corpus (default: assigned to the groups
+    shown); ``span``: the corpus's first and last day, to draw partial periods with open
+    markers. The legend sits beside the panels.
     """
     if trends.empty or trends["date"].nunique() < 2:
         return note_figure("Only one period in this corpus: no trend to draw.")
     terms = list(dict.fromkeys(trends["term"]))
     groups = sorted(trends[by].unique(), key=str) if by and by in trends else [None]
-    colours = dict(colours or group_colours([g for g in groups if g is not None]))
+    colours = dict(colours or outlet_colours([g for g in groups if g is not None]))
+    periods = sorted(trends["date"].unique())
+    partial = dict(zip(periods, partial_periods(periods, span=span, freq=freq)))
+    ncols = 1 if len(groups) > 8 else ncols  # many groups: one column of panels, the legend beside them
     fig, axes = _grid(len(terms), ncols=ncols, width=6.5, panel_height=1.9, sharex=True)
     for ax, term in zip(axes, terms):
         part = trends[trends["term"] == term]
         for group in groups:
-            line = part if group is None else part[part[by] == group]
-            line = line.sort_values("date")
-            ax.plot(line["date"], line["per_10k"], marker="o", markersize=2, linewidth=1.1,
-                    color=colours.get(group, NEUTRAL) if group is not None else NEUTRAL,
+            line = (part if group is None else part[part[by] == group]).sort_values("date")
+            colour = ink(colours.get(group, NEUTRAL) if group is not None else NEUTRAL)
+            ax.plot(line["date"], line["per_10k"], marker="o", markersize=2, linewidth=1.1, color=colour,
                     label=None if group is None else str(group))
+            open_markers(ax, list(line["date"]), list(line["per_10k"]), [partial[d] for d in line["date"]],
+                         colour=colour, size=3.5)
         ax.set_title(f"“{term}”", fontsize=9)
         ax.set_ylabel("per 10,000 words", fontsize=7)
         ax.tick_params(labelsize=7)
-        for label in ax.get_xticklabels():
-            label.set_rotation(30)
-            label.set_ha("right")
+        set_period_axis(ax, periods, freq=freq, max_ticks=6, fontsize=7)
+    fig.supxlabel(axis_label(periods, partial=list(partial.values()), span=span, freq=freq), fontsize=8)
     if groups != [None]:
-        handles, names = axes[0].get_legend_handles_labels()
-        fig.legend(handles, names, loc="lower center", ncol=min(len(names), 4), fontsize=7, frameon=False)
+        legend_outside(axes[min(len(axes), ncols) - 1], title=by)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.08 if groups != [None] else 0, 1, 1))
-    return fig
+    columns = ["date"] + ([by] if groups != [None] else []) + ["term", "count", "words", "per_10k"]
+    data = trends[columns].assign(partial=trends["date"].map(partial))
+    return attach_data(finish(fig), data)

@@ -2,8 +2,12 @@
 
 :func:`run_report` (and ``python -m analysis report``) does, in order:
 
-1. **Validate** the codebook, the corpus, the actor ids and the notebook selection, and
-   check the output folder, before any kernel starts (:class:`~analysis.errors.InputError`).
+1. **Validate** the codebook, the corpus (read with ``columns``/``skip_invalid`` and kept
+   ``date_from``–``date_to`` and ``outlets``: :mod:`analysis.report.options`), the actor ids,
+   the notebook selection and the notebook ``parameters``, and check the output folder,
+   before any kernel starts (:class:`~analysis.errors.InputError`). When the corpus was read
+   with options, the selected articles are written to ``corpus.jsonl`` in the run and every
+   notebook, the annotation and the actor summary read that file.
 2. **Annotate once**: :func:`~analysis.annotate.workspace.open_workspace` with every layer set the
    notebooks ask for (read from their ``open_workspace(...)`` calls), so the cache is warm
    and the kernels only load tables.
@@ -13,10 +17,11 @@
    A failing notebook does not stop the others: its error (cell, exception name and
    value) is recorded and the partly executed notebook is kept.
 4. **Export** each executed notebook to HTML (nbconvert, code hidden unless
-   ``show_code``; in a thread of its own, which first measures the actor summary, while
-   the kernels go on), and write ``index.html``, the actor summary (``summary.csv``,
-   ``summary.parquet``) and ``manifest.json`` (parameters, input hashes, package
-   versions, timings, failures).
+   ``show_code``, a link back to the index and a table of contents on each page; in a thread
+   of its own, which first measures the actor summary, while the kernels go on), and write
+   ``index.html`` (actor table sortable by any column, small thumbnails of the figures), the
+   actor summary (``summary.csv``, ``summary.parquet``) and ``manifest.json`` (parameters
+   and options, input hashes, package versions, timings, failures).
 
 Safety: the run is built in a hidden folder ``.<out>.partial-<host>-<pid>-<random>`` beside
 ``out`` and renamed to ``out`` only when complete; an existing ``out`` is replaced only
@@ -35,31 +40,36 @@ Run folder::
     reports/<notebook>--<actor slug>.html   one per actor dossier
     notebooks/...ipynb         the executed notebooks (same names)
     figures/                   PNG, SVG, PDF + manifest.json
+    thumbnails/                a small PNG per figure, for the index
+    corpus.jsonl               the selected articles (only when the corpus was read with options)
     summary.csv, summary.parquet   one row per actor: salience, tone, dossier status
     manifest.json              tool and kind, parameters, inputs (sha256), packages, timings, failures
 
 Kernels are reused from notebook to notebook (:class:`analysis.report.notebooks.WarmKernels`),
-so a batch of dozens of dossiers pays for kernel start-up and imports once per job.
+so a batch of dozens of dossiers pays for kernel start-up and imports once per job; they talk
+over Unix sockets in a private folder, not TCP ports (:func:`analysis.report.notebooks.ipc_kernel_manager`).
 The dossier's measures live in :mod:`analysis.report.dossier`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
 from analysis.errors import InputError, count_option
 from analysis.report.notebooks import WarmKernels
-from analysis.report.plan import RUN_KIND, NotebookRun, ReportPlan, ReportResult, check_run_folder, plan_report
+from analysis.report.plan import (CORPUS_FILE, RUN_KIND, NotebookRun, ReportPlan, ReportResult, check_run_folder,
+                                  plan_report)
 from analysis.report.summary import actor_summary, input_hashes, package_versions, with_dossiers
 from analysis.store import make_partial, output_marker, publish_folder
 
@@ -101,7 +111,7 @@ def _export(run: NotebookRun, folder: Path, *, show_code: bool) -> NotebookRun:
     output = folder / run.ipynb
     if output.exists():
         try:
-            export_html(output, folder / run.html, title=run.label, show_code=show_code)
+            export_html(output, folder / run.html, title=run.label, show_code=show_code, index="../index.html")
         except Exception as error:
             if run.status == "ok":
                 run.status, run.ename, run.evalue = "failed", type(error).__name__, f"HTML export: {error}"
@@ -115,7 +125,7 @@ def warm_cache(plan: ReportPlan, *, progress: bool = True) -> list[str]:
     keys = []
     engine = "processes" if plan.jobs > 1 and plan.n_articles >= 256 else "serial"
     for layers in plan.layer_sets:
-        ws = open_workspace(corpus=plan.corpus, codebook=plan.codebook, layers=layers, engine=engine,
+        ws = open_workspace(corpus=plan.read_from, codebook=plan.codebook, layers=layers, engine=engine,
                             progress=progress)
         keys.append(ws.annotations.key)
     return keys
@@ -164,30 +174,34 @@ def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[Noteboo
 
 def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, actors: Sequence[str] | None = None,
                notebooks: Sequence[str | Path] | None = None, jobs: int = 2, show_code: bool = False,
-               replace: bool = False, progress: bool = True) -> ReportResult:
+               replace: bool = False, progress: bool = True, columns: Mapping[str, str] | None = None,
+               skip_invalid: bool = False, parameters: Mapping[str, Any] | None = None,
+               date_from: str | date | None = None, date_to: str | date | None = None,
+               outlets: Sequence[str] | None = None) -> ReportResult:
     """Run the whole report (see the module notes); returns a :class:`ReportResult`.
 
     ``actors``: codebook ids (default: every actor); ``notebooks``: name prefixes of
     suite notebooks or paths of ``.ipynb`` files (default: every notebook in
     ``notebooks/``; dossiers run only if the selection includes a notebook with an
-    ``actor`` parameter). Raises :class:`InputError` before anything runs when an input
+    ``actor`` parameter). ``columns`` (field → column) and ``skip_invalid`` read the corpus as
+    ``annotate`` does; ``date_from``/``date_to`` (inclusive days) and ``outlets`` keep part of
+    it (see :mod:`analysis.report.options`); ``parameters`` (name → value) go to every notebook
+    that declares the name. Raises :class:`InputError` before anything runs when an input
     is wrong; failures of single notebooks are recorded in the result, not raised.
     """
-    from analysis.report.html import render_index
+    from analysis.plots.export import read_manifest
     from analysis.store import write_json_atomic, write_text_atomic
 
     started = time.perf_counter()
     plan = plan_report(corpus=corpus, codebook=codebook, out=out, actors=actors, notebooks=notebooks, jobs=jobs,
-                       show_code=show_code, replace=replace)
+                       show_code=show_code, replace=replace, columns=columns, skip_invalid=skip_invalid,
+                       parameters=parameters, date_from=date_from, date_to=date_to, outlets=outlets)
+    notes = _selection_notes(plan, progress=progress)
     plan.out.parent.mkdir(parents=True, exist_ok=True)
     staging = make_partial(plan.out.parent, plan.out.name)
     timings: dict[str, float] = {}
     try:
-        for sub in ("notebooks", "reports", "figures"):
-            (staging / sub).mkdir()
-        for run in plan.runs:
-            if "figures_dir" in run.parameters:
-                run.parameters["figures_dir"] = str(staging / "figures")
+        _prepare(plan, staging)
         _say(progress, f"annotating {plan.n_articles:,} article(s) (cached after the first run) ...")
         t = time.perf_counter()
         keys = warm_cache(plan, progress=progress)
@@ -195,65 +209,20 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
 
         _say(progress, f"running {len(plan.runs)} notebook(s) with {plan.jobs} kernel(s) in parallel ...")
         t = time.perf_counter()
-        done = 0
-
-        def finish(run: NotebookRun) -> NotebookRun:  # in the export thread, one notebook at a time
-            nonlocal done
-            run = _export(run, staging, show_code=plan.show_code)
-            done += 1
-            mark = "ok    " if run.status == "ok" else "FAILED"
-            detail = f"  {run.error}" if run.status != "ok" else ""
-            _say(progress, f"[{done:>{len(str(len(plan.runs)))}}/{len(plan.runs)}] {mark} {run.label} "
-                           f"({run.seconds:.1f} s){detail}")
-            return run
-
-        def measure_actors() -> pd.DataFrame:
-            started = time.perf_counter()
-            table = actor_summary(plan, (), notes)
-            timings["summary"] = time.perf_counter() - started
-            return table
-
-        notes: list[str] = []
-        summary = _run_notebooks(plan, staging, finish=finish, measure=measure_actors)
+        summary = _run_notebooks(plan, staging, finish=_finisher(plan, staging, progress=progress),
+                                 measure=_measurer(plan, notes, timings))
         timings["notebooks"] = time.perf_counter() - t
         summary.to_csv(staging / "summary.csv", index=False)
         summary.to_parquet(staging / "summary.parquet", index=False)
 
-        from analysis.plots.export import read_manifest
-
         figures = read_manifest(staging / "figures")
         (staging / "figures" / ".manifest.lock").unlink(missing_ok=True)
-        parameters = {"corpus": str(plan.corpus), "codebook": str(plan.codebook), "out": str(plan.out),
-                      "actors": plan.actors, "notebooks": [str(n) for n in (notebooks or [])] or "all",
-                      "jobs": plan.jobs, "show_code": plan.show_code, "replace": plan.replace}
+        thumbnails = _thumbnails(staging)  # those of the last notebooks, the rest written as notebooks ended
         timings["total"] = time.perf_counter() - started
-        manifest = {
-            **output_marker(RUN_KIND),
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "parameters": parameters,
-            "inputs": input_hashes(plan),
-            "annotation": {"layer_sets": [list(layers) if layers is not None else "default" for layers in plan.layer_sets],
-                           "cache_keys": keys},
-            "packages": package_versions(),
-            "runs": [run.record() for run in plan.runs],
-            "failures": [{"name": run.name, "actor": run.actor, "error": run.error} for run in plan.runs
-                         if run.status != "ok"],
-            "figures": sorted(figures),
-            "notes": notes,
-            "timings": {key: round(value, 3) for key, value in timings.items()},
-        }
+        manifest = _manifest(plan, notebooks=notebooks, keys=keys, figures=figures, notes=notes, timings=timings)
         write_json_atomic(staging / "manifest.json", manifest)
-        index = render_index(
-            title=f"Media analysis report: {plan.corpus.name}",
-            parameters={"corpus": plan.corpus, "codebook": plan.codebook, "actors": len(plan.actors),
-                        "created": manifest["created"], "total seconds": f"{timings['total']:.1f}"},
-            runs=[{**run.record(), "label": run.label} for run in plan.runs],
-            actors=summary.to_dict("records"), figures=figures, notes=notes,
-            files=[("summary.csv", "one row per actor: salience, tone with a 95% bootstrap interval, dossier"),
-                   ("summary.parquet", "the same table as Parquet"),
-                   ("manifest.json", "parameters, input hashes, package versions, timings, failures"),
-                   ("figures/manifest.json", "every figure with its notebook, parameters and caption")])
-        write_text_atomic(staging / "index.html", index)
+        write_text_atomic(staging / "index.html", _index_page(plan, manifest, summary=summary, figures=figures,
+                                                              thumbnails=thumbnails, notes=notes))
         _finalise(staging, plan.out, replace=plan.replace)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -261,6 +230,132 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
     result = ReportResult(out=plan.out, runs=plan.runs, summary=summary, manifest=manifest)
     _say(progress, result.describe())
     return result
+
+
+def _prepare(plan: ReportPlan, staging: Path) -> None:
+    """The run folder's subfolders; figures into it; the selected articles written for the notebooks to read."""
+    from analysis.report.options import write_articles
+
+    for sub in ("notebooks", "reports", "figures"):
+        (staging / sub).mkdir()
+    for run in plan.runs:
+        if "figures_dir" in run.parameters:
+            run.parameters["figures_dir"] = str(staging / "figures")
+    if plan.selection is not None and plan.selection.differs(plan.options):
+        plan.use_corpus_file(write_articles(plan.selection.articles, staging / CORPUS_FILE))
+
+
+def _selection_notes(plan: ReportPlan, *, progress: bool) -> list[str]:
+    """Print each skipped record and warning (as ``annotate`` does); the index's notes on the selection."""
+    selection, notes = plan.selection, []
+    if selection is None:
+        return notes
+    for problem in selection.skipped:
+        _say(progress, f"skipped: {problem}")
+    for notice in selection.warnings:
+        _say(progress, f"warning: {notice}")
+    if selection.skipped:
+        notes.append(f"{len(selection.skipped)} record(s) of the corpus were skipped (--skip-invalid); "
+                     "manifest.json lists each.")
+    if len(selection.articles) != selection.n_read:
+        notes.append(f"The report covers {len(selection.articles):,} of the corpus's {selection.n_read:,} "
+                     f"article(s): {_describe_filters(plan)}.")
+    return notes
+
+
+def _describe_filters(plan: ReportPlan) -> str:
+    options = plan.options
+    parts = []
+    if options.date_from or options.date_to:
+        parts.append(f"from {options.date_from or 'the first day'} to {options.date_to or 'the last day'}")
+    if options.outlets:
+        parts.append("outlets " + ", ".join(options.outlets))
+    return "; ".join(parts)
+
+
+def _finisher(plan: ReportPlan, staging: Path, *, progress: bool) -> Callable[[NotebookRun], NotebookRun]:
+    """What the export thread does with each notebook as it ends: HTML, thumbnails, and one progress line."""
+    done = 0
+
+    def finish(run: NotebookRun) -> NotebookRun:  # in the export thread, one notebook at a time
+        nonlocal done
+        run = _export(run, staging, show_code=plan.show_code)
+        _thumbnails(staging)
+        done += 1
+        mark = "ok    " if run.status == "ok" else "FAILED"
+        detail = f"  {run.error}" if run.status != "ok" else ""
+        _say(progress, f"[{done:>{len(str(len(plan.runs)))}}/{len(plan.runs)}] {mark} {run.label} "
+                       f"({run.seconds:.1f} s){detail}")
+        return run
+
+    return finish
+
+
+def _thumbnails(staging: Path) -> dict[str, str]:
+    """Thumbnails of the figures exported so far (:func:`analysis.report.pages.write_thumbnails`)."""
+    from analysis.plots.export import read_manifest
+    from analysis.report.pages import write_thumbnails
+
+    return write_thumbnails(staging / "figures", read_manifest(staging / "figures"), staging / "thumbnails")
+
+
+def _measurer(plan: ReportPlan, notes: list[str], timings: dict[str, float]) -> Callable[[], pd.DataFrame]:
+    def measure_actors() -> pd.DataFrame:
+        started = time.perf_counter()
+        table = actor_summary(plan, (), notes)
+        timings["summary"] = time.perf_counter() - started
+        return table
+
+    return measure_actors
+
+
+def _manifest(plan: ReportPlan, *, notebooks: Sequence[str | Path] | None, keys: list[str],
+              figures: Mapping[str, Any], notes: list[str], timings: dict[str, float]) -> dict[str, Any]:
+    """The run manifest: every option (corpus selection and notebook parameters too), inputs, packages, runs."""
+    parameters = {"corpus": str(plan.corpus), "codebook": str(plan.codebook), "out": str(plan.out),
+                  "actors": plan.actors, "notebooks": [str(n) for n in (notebooks or [])] or "all",
+                  "jobs": plan.jobs, "show_code": plan.show_code, "replace": plan.replace,
+                  **plan.options.record(), "notebook_parameters": plan.parameters}
+    return {
+        **output_marker(RUN_KIND),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "parameters": parameters,
+        "corpus": {**(plan.selection.record() if plan.selection else {}),
+                   "read_from": CORPUS_FILE if plan.read_from != plan.corpus else str(plan.corpus)},
+        "inputs": input_hashes(plan),
+        "annotation": {"layer_sets": [list(layers) if layers is not None else "default" for layers in plan.layer_sets],
+                       "cache_keys": keys},
+        "packages": package_versions(),
+        "runs": [run.record() for run in plan.runs],
+        "failures": [{"name": run.name, "actor": run.actor, "error": run.error} for run in plan.runs
+                     if run.status != "ok"],
+        "figures": sorted(figures),
+        "notes": notes,
+        "timings": {key: round(value, 3) for key, value in timings.items()},
+    }
+
+
+def _index_page(plan: ReportPlan, manifest: Mapping[str, Any], *, summary: pd.DataFrame,
+                figures: Mapping[str, Any], thumbnails: Mapping[str, str], notes: list[str]) -> str:
+    from analysis.report.html import render_index
+
+    shown: dict[str, Any] = {"corpus": plan.corpus, "codebook": plan.codebook, "actors": len(plan.actors)}
+    options = {k: v for k, v in plan.options.record().items() if v}
+    shown.update({key: value if isinstance(value, str) else json.dumps(value) for key, value in options.items()})
+    shown.update({f"-p {name}": value if isinstance(value, str) else json.dumps(value, default=str)
+                  for name, value in plan.parameters.items()})
+    shown.update({"articles": plan.n_articles, "created": manifest["created"],
+                  "total seconds": f"{manifest['timings']['total']:.1f}"})
+    files = [("summary.csv", "one row per actor: salience, tone with a 95% bootstrap interval, dossier"),
+             ("summary.parquet", "the same table as Parquet"),
+             ("manifest.json", "parameters, input hashes, package versions, timings, failures"),
+             ("figures/manifest.json", "every figure with its notebook, parameters and caption")]
+    if plan.read_from != plan.corpus:
+        files.append((CORPUS_FILE, "the articles the notebooks read (the corpus after the options above)"))
+    return render_index(title=f"Media analysis report: {plan.corpus.name}", parameters=shown,
+                        runs=[{**run.record(), "label": run.label} for run in plan.runs],
+                        actors=summary.to_dict("records"), figures=figures, notes=notes, files=files,
+                        thumbnails=thumbnails)
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -279,6 +374,10 @@ def add_report_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="actor ids for the dossiers (default: every actor of the codebook)")
     parser.add_argument("--notebooks", nargs="+", default=None, metavar="NAME",
                         help="notebook name prefixes (00 10 20 30 40) or .ipynb paths (default: all)")
+    _add_corpus_options(parser)
+    parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE", dest="parameters",
+                        help="a notebook parameter (YAML-typed: -p period=M, -p top_n=20, -p trend_terms=[war,gas]) "
+                             "for every notebook that declares it; repeatable")
     parser.add_argument("--jobs", type=count_option, default=2, help="kernels run in parallel (default: 2)")
     parser.add_argument("--show-code", action="store_true", help="keep code cells in the HTML reports")
     parser.add_argument("--replace", action="store_true",
@@ -289,10 +388,27 @@ def add_report_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
+def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    """``--column``, ``--skip-invalid``, ``--from``, ``--to``, ``--outlets``: which articles every notebook reads."""
+    parser.add_argument("--column", action="append", default=[], metavar="FIELD=COLUMN",
+                        help="map a suite field (id, date, outlet, title, text, url) to a column; repeatable")
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help="skip bad records (each one is reported) instead of stopping at the first")
+    parser.add_argument("--from", dest="date_from", default=None, metavar="YYYY-MM-DD",
+                        help="only articles of this day or later")
+    parser.add_argument("--to", dest="date_to", default=None, metavar="YYYY-MM-DD",
+                        help="only articles of this day or earlier")
+    parser.add_argument("--outlets", nargs="+", default=None, metavar="NAME", help="only articles of these outlets")
+
+
 def _report_command(args: argparse.Namespace) -> int:
+    from analysis.report.options import column_mapping, parse_parameter
+
+    parameters = dict(parse_parameter(text) for text in args.parameters)
     result = run_report(corpus=args.corpus, codebook=args.codebook, out=args.out, actors=args.actors,
                         notebooks=args.notebooks, jobs=args.jobs, show_code=args.show_code, replace=args.replace,
-                        progress=not args.quiet)
+                        progress=not args.quiet, columns=column_mapping(args.column), skip_invalid=args.skip_invalid,
+                        parameters=parameters, date_from=args.date_from, date_to=args.date_to, outlets=args.outlets)
     if args.quiet and not result.ok:
         print(result.describe(), file=sys.stderr)
     return 0 if result.ok else 1

@@ -207,6 +207,22 @@ class ActorView:
             keys.append("period")
         return actor_tone(scores, by=["actor_id", *keys])
 
+    def outlet_difference(self, outlets: Sequence[str] = (), *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+        """Tone toward the actor in outlet A vs outlet B: both means, the difference and its bootstrap interval.
+
+        ``outlets``: the two outlets (A, B), by default the corpus's two with the most
+        articles (:func:`~analysis.sentiment.compare.compared_outlets`); one row
+        (:func:`~analysis.sentiment.compare.outlet_tone_difference`), none when the corpus
+        has one outlet or the actor is mentioned in neither.
+        """
+        from analysis.sentiment.compare import DIFFERENCE_COLUMNS, compared_outlets, outlet_tone_difference
+
+        pair = compared_outlets(self.ws.articles, outlets)
+        if len(pair) < 2:
+            return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
+        return outlet_tone_difference(self.mention_scores(), outlets=pair, n_boot=n_boot, seed=seed,
+                                      actors=[self.actor])
+
     def evidence(self, *, n: int = 3) -> pd.DataFrame:
         """The most negative and most positive mentions with their sentences (:func:`~analysis.sentiment.tone.evidence`)."""
         from analysis.sentiment.tone import evidence

@@ -20,26 +20,35 @@ from typing import Any, Mapping, Sequence
 import nbformat
 
 from analysis.markup import escape, escape_markdown
+from analysis.report.pages import NAV_MARKER, NAV_STYLE, SORT_SCRIPT, SORT_STYLE, add_navigation
 from analysis.store import write_text_atomic
 
 __all__ = ["escape", "escape_markdown", "export_html", "render_index"]
 
-#: nbconvert's lab template without the scripts it would fetch from a CDN.
+#: nbconvert's lab template without the scripts it would fetch from a CDN, with a place for the
+#: navigation (:func:`analysis.report.pages.add_navigation`) first in the page.
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}<style>""" + NAV_STYLE + """</style>{%- endblock extra_css -%}
+{%- block body_header -%}{{ super() }}""" + NAV_MARKER + """{%- endblock body_header -%}
 """
 
 
 def export_html(notebook: str | Path | nbformat.NotebookNode, output: str | Path, *, title: str,
-                show_code: bool = False) -> Path:
-    """Export an executed notebook to a self-contained HTML page (code hidden unless ``show_code``)."""
+                show_code: bool = False, index: str | None = None) -> Path:
+    """Export an executed notebook to a self-contained HTML page (code hidden unless ``show_code``).
+
+    ``index``: the run's index page relative to ``output`` (``"../index.html"`` for a batch
+    report); the page then starts with a link back to it and a table of contents
+    (:func:`analysis.report.pages.add_navigation`). Without it, the contents alone.
+    """
     nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
     nb = nbformat.from_dict(nb)
     nb.metadata["title"] = title  # the template escapes it
     body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return write_text_atomic(output, body)
+    return write_text_atomic(output, add_navigation(body, index=index))
 
 
 _EXPORTERS = threading.local()
@@ -65,7 +74,7 @@ body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 2em aut
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.7em; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .failed { color: #b00020; font-weight: bold; } .ok { color: #2e7d32; }
 .figures { display: flex; flex-wrap: wrap; gap: 1em; }
 figure { margin: 0; width: 20em; } figure img { width: 100%; border: 1px solid #eee; }
@@ -89,16 +98,18 @@ def _number(value: Any, fmt: str) -> str:
 
 def render_index(*, title: str, parameters: Mapping[str, Any], runs: Sequence[Mapping[str, Any]],
                  actors: Sequence[Mapping[str, Any]], figures: Mapping[str, Any],
-                 files: Sequence[tuple[str, str]], notes: Sequence[str] = ()) -> str:
-    """The run's index page: reports, actors (summary), failures, figures and data files.
+                 files: Sequence[tuple[str, str]], notes: Sequence[str] = (),
+                 thumbnails: Mapping[str, str] | None = None) -> str:
+    """The run's index page: reports, actors (summary, sortable by any column), failures, figures and data files.
 
     ``runs``: dicts with name, label, actor, status, seconds, html, ipynb, error;
     ``actors``: rows of the summary table; ``figures``: the figures manifest (name → entry
-    with files, notebook, caption, parameters); ``files``: (relative path, description).
-    Links are relative to the run folder, so the folder can be moved or archived whole.
+    with files, notebook, caption, parameters); ``thumbnails``: figure name → file in the
+    run's ``thumbnails/`` (a figure without one shows its SVG); ``files``: (relative path,
+    description). Links are relative to the run folder, so the folder can be moved or archived whole.
     """
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-             f"<title>{escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+             f"<title>{escape(title)}</title>", f"<style>{_STYLE}{SORT_STYLE}</style>", "</head>", "<body>",
              f"<h1>{escape(title)}</h1>"]
     failed = [r for r in runs if r["status"] != "ok"]
     status = (f'<span class="failed">{len(failed)} of {len(runs)} notebook run(s) failed</span>' if failed
@@ -123,30 +134,62 @@ def render_index(*, title: str, parameters: Mapping[str, Any], runs: Sequence[Ma
     for run in corpus_runs:
         parts.append(_run_row(run))
     parts.append("</table>")
-
     if actors:
-        parts.append("<h2>Actors</h2><table><tr><th>actor</th><th>type</th><th>mentions</th><th>articles</th>"
-                     "<th>share of articles</th><th>share of headlines</th><th>tone (mean)</th>"
-                     "<th>95% interval</th><th>dossier</th></tr>")
-        for row in actors:
-            dossier = (_link(row["dossier_html"], "dossier") if row.get("dossier_html") else "")
-            status = row.get("dossier_status") or ""
-            if status and status != "ok":
-                dossier += f' <span class="failed">({escape(status)})</span>'
-            interval = ("" if row.get("tone_ci_low") is None or row.get("tone_ci_low") != row.get("tone_ci_low")
-                        else f"{row['tone_ci_low']:+.2f} to {row['tone_ci_high']:+.2f}")
-            parts.append(
-                f"<tr><td>{escape(row['label'])} <code>{escape(row['actor_id'])}</code></td>"
-                f"<td>{escape(row.get('type', ''))}</td>"
-                f"<td class=\"num\">{_number(row.get('mentions'), 'd')}</td>"
-                f"<td class=\"num\">{_number(row.get('articles'), 'd')}</td>"
-                f"<td class=\"num\">{_number(row.get('share_articles'), '.1%')}</td>"
-                f"<td class=\"num\">{_number(row.get('share_headline'), '.1%')}</td>"
-                f"<td class=\"num\">{_number(row.get('tone_mean'), '+.2f')}</td>"
-                f"<td class=\"num\">{interval}</td><td>{dossier}</td></tr>")
-        parts.append("</table>")
+        parts.append(_actor_table(actors))
+    parts.append(_figure_section(figures, thumbnails or {}))
+    parts.append("<h2>Data and provenance</h2><ul>")
+    for path, description in files:
+        parts.append(f"<li>{_link(path, path)}: {escape(description)}</li>")
+    parts.append(f"</ul><script>{SORT_SCRIPT}</script></body></html>")
+    return "\n".join(parts) + "\n"
 
-    parts.append("<h2>Figures</h2>")
+
+#: The index's actor table: (header, summary column, format); a format makes the column numeric.
+ACTOR_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    ("actor", "label", None), ("type", "type", None), ("mentions", "mentions", "d"),
+    ("articles mentioning", "articles_mentioning", "d"), ("share of articles", "share_articles", ".1%"),
+    ("share of headlines", "share_headline", ".1%"), ("tone (mean)", "tone_mean", "+.2f"),
+    ("95% interval", "tone_ci_low", None), ("dossier", "dossier_status", None))
+
+
+def _actor_table(actors: Sequence[Mapping[str, Any]]) -> str:
+    """The actor table, sortable by any column (:data:`analysis.report.pages.SORT_SCRIPT`)."""
+    numeric = ' data-type="number"'
+    head = "".join(f'<th aria-sort="none"{numeric if fmt or column == "tone_ci_low" else ""}>'
+                   f'<button type="button">{escape(header)}</button></th>' for header, column, fmt in ACTOR_COLUMNS)
+    rows = [f'<h2>Actors</h2><table class="sortable" id="actors"><thead><tr>{head}</tr></thead><tbody>']
+    for row in actors:
+        cells = [f'<td data-sort="{escape(row["label"])}">{escape(row["label"])} <code>{escape(row["actor_id"])}'
+                 f"</code></td>", f"<td>{escape(row.get('type', ''))}</td>"]
+        for _, column, fmt in ACTOR_COLUMNS[2:7]:
+            value = row.get(column)
+            cells.append(f'<td class="num" data-sort="{_sort_key(value)}">{_number(value, fmt or "")}</td>')
+        low, high = row.get("tone_ci_low"), row.get("tone_ci_high")
+        interval = "" if _sort_key(low) == "" else f"{low:+.2f} to {high:+.2f}"
+        cells.append(f'<td class="num" data-sort="{_sort_key(low)}">{interval}</td>')
+        dossier = _link(row["dossier_html"], "dossier") if row.get("dossier_html") else ""
+        status = row.get("dossier_status") or ""
+        if status and status != "ok":
+            dossier += f' <span class="failed">({escape(status)})</span>'
+        cells.append(f'<td data-sort="{escape(status)}">{dossier}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _sort_key(value: Any) -> str:
+    """A number as the sort script reads it (``repr`` of the float), or "" for none."""
+    try:
+        if value is None or value != value:
+            return ""
+        return repr(float(value))
+    except (TypeError, ValueError):
+        return ""
+
+
+def _figure_section(figures: Mapping[str, Any], thumbnails: Mapping[str, str]) -> str:
+    """Figures by notebook: a thumbnail (or the SVG) each, linked to every exported file."""
+    parts = ["<h2>Figures</h2>"]
     if not figures:
         parts.append("<p>No figures were exported.</p>")
     by_notebook: dict[str, list[Mapping[str, Any]]] = {}
@@ -156,19 +199,18 @@ def render_index(*, title: str, parameters: Mapping[str, Any], runs: Sequence[Ma
         parts.append(f"<h3>{escape(notebook)}</h3><div class=\"figures\">")
         for entry in entries:
             files_ = list(entry.get("files", []))
-            png = next((f for f in files_ if f.endswith(".png")), None)
-            image = f'<img src="figures/{escape(png)}" alt="{escape(entry.get("caption") or entry["name"])}">' \
-                if png else ""
+            svg = next((f"figures/{f}" for f in files_ if f.endswith(".svg")), None)
+            small = f"thumbnails/{thumbnails[entry['name']]}" if entry["name"] in thumbnails else svg
+            alt = escape(entry.get("caption") or entry["name"])
+            image = f'<img src="{escape(small)}" alt="{alt}" loading="lazy">' if small else ""
+            full = next((f for f in files_ if f.endswith(".png")), files_[0] if files_ else None)
+            if image and full:
+                image = f'<a href="figures/{escape(full)}">{image}</a>'
             links = " · ".join(_link(f"figures/{f}", f.rsplit(".", 1)[-1].upper()) for f in files_)
             parts.append(f"<figure>{image}<figcaption><b>{escape(entry['name'])}</b>: "
                          f"{escape(entry.get('caption', ''))}<br>{links}</figcaption></figure>")
         parts.append("</div>")
-
-    parts.append("<h2>Data and provenance</h2><ul>")
-    for path, description in files:
-        parts.append(f"<li>{_link(path, path)}: {escape(description)}</li>")
-    parts.append("</ul></body></html>")
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts)
 
 
 def _run_row(run: Mapping[str, Any]) -> str:

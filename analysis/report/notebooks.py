@@ -15,9 +15,10 @@ import argparse
 import functools
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import nbformat
 
@@ -73,7 +74,7 @@ def execute_notebook(source: str | Path, output: str | Path, *, parameters: Mapp
     output = Path(output)
     scratch = output.with_name(f".{output.name}.running.ipynb")
     staged = output.with_name(f".{output.name}.input.ipynb")
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"kernel_manager_class": ipc_kernel_manager()}
     reset = warm is not None and warm.used
     if warm is not None:
         extra = {"km": warm.manager, "kc": warm.client, "engine_name": _WARM_ENGINE}
@@ -150,6 +151,51 @@ def _mute(record: object) -> bool:
     return False
 
 
+#: Start of the name of each kernel's private socket folder (see :func:`ipc_prefix`).
+IPC_FOLDER = "media-analysis-kernel-"
+
+
+def ipc_prefix() -> str:
+    """A private path prefix for one kernel's IPC sockets (``<prefix>-<n>`` in a new 0700 folder)."""
+    import tempfile
+
+    return str(Path(tempfile.mkdtemp(prefix=IPC_FOLDER)) / "kernel")
+
+
+@functools.cache
+def ipc_kernel_manager() -> type:
+    """jupyter_client's ``AsyncKernelManager`` with kernels that listen on Unix sockets, not TCP ports.
+
+    Nothing is reachable from other users of the machine (the sockets live in a folder of
+    :func:`ipc_prefix`, the user's alone, removed when the kernel is cleaned up), and the kernel
+    has no reason to warn that it "is running over TCP without encryption" (it used to, once
+    per kernel: twice per batch). Results are the same: only the transport changes.
+    """
+    import shutil
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            return ipc_prefix() if self.transport == "ipc" else "127.0.0.1"
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            folder = Path(self.ip).parent
+            if not restart and self.transport == "ipc" and folder.name.startswith(IPC_FOLDER):
+                shutil.rmtree(folder, ignore_errors=True)
+
+        cleanup_resources = _async_cleanup_resources
+
+    return IpcKernelManager
+
+
 @dataclass
 class WarmKernel:
     """A running kernel, a client connected to it, and whether it ran a notebook yet."""
@@ -187,7 +233,6 @@ class WarmKernels:
 
     def acquire(self) -> WarmKernel:
         """This thread's kernel, started if there is none (or it died)."""
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         warm = getattr(self._local, "warm", None)
@@ -195,7 +240,7 @@ class WarmKernels:
             return warm
         if warm is not None:
             self.discard()
-        manager = AsyncKernelManager(kernel_name=self.kernel)
+        manager = ipc_kernel_manager()(kernel_name=self.kernel)
         # a batch has no use for IPython's input history database (one write per cell)
         run_sync(manager.start_kernel)(cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"])
         client = manager.client()
@@ -267,12 +312,34 @@ class WarmKernels:
 
 
 def refresh(names: Sequence[str] = ()) -> list[Path]:
-    """Re-execute the stored notebooks in place on their default parameters (the seed corpus)."""
+    """Re-execute the stored notebooks in place on their default parameters (the seed corpus).
+
+    This is the one writer of the tracked ``figures/``: relative outputs resolve against the
+    project root here (:func:`analysis.paths.output_root`), while ad-hoc runs of the same
+    notebooks (papermill, JupyterLab) write under ``runs/adhoc/``.
+    """
     done = []
-    for path in notebook_paths(names):
-        execute_notebook(path, path)
-        done.append(path)
+    with output_root_at(PROJ_ROOT):
+        for path in notebook_paths(names):
+            execute_notebook(path, path)
+            done.append(path)
     return done
+
+
+@contextmanager
+def output_root_at(root: Path) -> Iterator[None]:
+    """Relative outputs of the kernels started meanwhile (they inherit the environment) resolve against ``root``."""
+    from analysis.paths import OUTPUT_ROOT_VARIABLE
+
+    before = os.environ.get(OUTPUT_ROOT_VARIABLE)
+    os.environ[OUTPUT_ROOT_VARIABLE] = str(root)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(OUTPUT_ROOT_VARIABLE, None)
+        else:
+            os.environ[OUTPUT_ROOT_VARIABLE] = before
 
 
 def main(argv: Sequence[str] | None = None) -> int:

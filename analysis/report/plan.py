@@ -11,13 +11,15 @@ gives back. Actor ids become file names through :func:`analysis.plots.export.slu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from analysis.errors import InputError
 from analysis.plots.export import slug
+from analysis.report.options import CorpusOptions, Selection, corpus_options, notebook_values, select_corpus
 from analysis.report.parameters import notebook_parameters, workspace_layers
 from analysis.store import validate_output
 
@@ -25,6 +27,8 @@ from analysis.store import validate_output
 ACTOR_PARAMETER = "actor"
 #: The ``kind`` in a run folder's manifest (:func:`analysis.store.output_marker`).
 RUN_KIND = "report"
+#: The selected articles in a run folder, when the report read its corpus with options (see ReportPlan).
+CORPUS_FILE = "corpus.jsonl"
 
 
 @dataclass
@@ -71,7 +75,12 @@ class NotebookRun:
 
 @dataclass
 class ReportPlan:
-    """A validated batch: inputs, actors and the notebook runs, before anything executes."""
+    """A validated batch: inputs, actors and the notebook runs, before anything executes.
+
+    ``corpus`` is the input as given; ``read_from`` is what the notebooks, the cache warm-up
+    and the actor summary read: the input itself, or (when ``selection.differs(options)``) the selected
+    articles written into the run folder (:meth:`use_corpus_file`).
+    """
 
     corpus: Path
     codebook: Path
@@ -83,6 +92,20 @@ class ReportPlan:
     jobs: int
     show_code: bool
     replace: bool
+    options: CorpusOptions = field(default_factory=CorpusOptions)
+    selection: Selection | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    read_from: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.read_from = self.read_from or self.corpus
+
+    def use_corpus_file(self, path: Path) -> None:
+        """Make every notebook (and the summary) read ``path``, the selected articles written by the batch."""
+        self.read_from = path
+        for run in self.runs:
+            if "corpus" in run.parameters:
+                run.parameters["corpus"] = str(path)
 
 
 @dataclass
@@ -144,7 +167,7 @@ def select_notebooks(selection: Sequence[str | Path] | None = None) -> list[Path
 
 #: What a run folder holds (see :mod:`analysis.report.batch`); anything else in it stops ``--replace``.
 RUN_FILES = frozenset({"index.html", "manifest.json", "summary.csv", "summary.parquet", "notebooks", "reports",
-                       "figures"})
+                       "figures", "thumbnails", CORPUS_FILE})
 
 
 def check_run_folder(out: Path, *, replace: bool) -> Path:
@@ -166,26 +189,8 @@ def _check_actor_list(actors: Sequence[str] | None) -> None:
                             "actor of the codebook)", got="none")
 
 
-def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
-                actors: Sequence[str] | None = None, notebooks: Sequence[str | Path] | None = None,
-                jobs: int = 2, show_code: bool = False, replace: bool = False) -> ReportPlan:
-    """Validate every input and list the notebook runs; raises :class:`InputError` on the first problem."""
-    from analysis.corpus.codebook import load_codebook
-    from analysis.corpus.reader import read_corpus
-
-    if not isinstance(jobs, int) or jobs < 1:
-        raise InputError.at("--jobs", field="jobs", expected="a whole number of parallel kernels ≥ 1", got=jobs)
-    _check_actor_list(actors)
-    out = check_run_folder(Path(out).resolve(), replace=replace)
-    codebook_path = _resolve_input(codebook)
-    book = load_codebook(codebook_path)
-    corpus_path = _resolve_input(corpus)
-    if not corpus_path.exists():
-        raise InputError.at(corpus_path, field="--corpus", expected="a folder of .txt articles or a .csv/.jsonl file",
-                            got="no such file or folder")
-    read = read_corpus(corpus_path)
-    if read.articles.empty:
-        raise InputError.at(corpus_path, field="--corpus", expected="at least one article", got="an empty corpus")
+def _choose_actors(actors: Sequence[str] | None, *, book: Any, codebook_path: Path) -> list[str]:
+    """The actor ids of the dossiers: those asked for (each in the codebook), or every actor; distinct as file names."""
     if actors:
         unknown = [a for a in actors if a not in book.ids]
         if unknown:
@@ -200,32 +205,75 @@ def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
         if other != actor:
             raise InputError.at(codebook_path, field="id", expected=f"actor ids that stay distinct as file names "
                                 f"({other!r} already becomes {slug(actor)!r})", got=actor)
-    paths = select_notebooks(notebooks)
+    return chosen
+
+
+def _list_runs(paths: Sequence[Path], *, given: Mapping[str, Any], values: Mapping[Path, Mapping[str, Any]],
+               actors: list[str], asked: bool) -> tuple[list[NotebookRun], list[tuple[str, ...] | None]]:
+    """A run per notebook (per actor for a dossier), each with the parameters it declares; the layer sets used.
+
+    ``given``: what the report sets (corpus, codebook, figures); ``values``: each notebook's
+    checked ``-p`` values; ``actors``: the dossiers' ids; ``asked``: whether they were asked for
+    (they then go to the corpus-level notebooks' ``actors`` too; else those choose themselves).
+    """
+    from analysis.annotate.pipeline import LAYERS
+
     runs: list[NotebookRun] = []
     layer_sets: list[tuple[str, ...] | None] = []
-    figures = out.parent / f".{out.name}.figures"  # placeholder, replaced by the staging folder at run time
     for path in paths:
         declared = notebook_parameters(path)
         for layers in workspace_layers(path):
             if layers not in layer_sets:
                 layer_sets.append(layers)
-        given = {"corpus": str(corpus_path), "codebook": str(codebook_path), "figures_dir": str(figures)}
-        if actors and "actors" in declared:
-            given["actors"] = list(chosen)
-        parameters = {k: v for k, v in given.items() if k in declared}
+        chosen = {**given, **({"actors": list(actors)} if asked else {}), **values[path]}
+        parameters = {k: v for k, v in chosen.items() if k in declared}
         if ACTOR_PARAMETER in declared:
-            for actor in chosen:
-                runs.append(NotebookRun(name=f"{path.stem}--{slug(actor)}", source=path, actor=actor,
-                                        parameters={**parameters, ACTOR_PARAMETER: actor}))
+            runs.extend(NotebookRun(name=f"{path.stem}--{slug(actor)}", source=path, actor=actor,
+                                    parameters={**parameters, ACTOR_PARAMETER: actor}) for actor in actors)
         else:
             runs.append(NotebookRun(name=path.stem, source=path, parameters=parameters))
-    from analysis.annotate.pipeline import LAYERS
-
     for layers in layer_sets:
         unknown = [layer for layer in layers or () if layer not in LAYERS]
         if unknown:
             raise InputError.at(paths[0].parent, field="layers", expected=f"registered annotation layers "
                                 f"({', '.join(sorted(LAYERS)) or 'none'})", got=", ".join(unknown))
+    return runs, layer_sets
+
+
+def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
+                actors: Sequence[str] | None = None, notebooks: Sequence[str | Path] | None = None,
+                jobs: int = 2, show_code: bool = False, replace: bool = False,
+                columns: Mapping[str, str] | None = None, skip_invalid: bool = False,
+                parameters: Mapping[str, Any] | None = None, date_from: str | date | None = None,
+                date_to: str | date | None = None, outlets: Sequence[str] | None = None) -> ReportPlan:
+    """Validate every input and list the notebook runs; raises :class:`InputError` on the first problem.
+
+    ``columns``, ``skip_invalid``, ``date_from``, ``date_to`` and ``outlets`` choose the articles
+    (:mod:`analysis.report.options`); ``parameters`` (name → value) go to each notebook that
+    declares the name, converted and checked as the notebook's own first cell would.
+    """
+    from analysis.corpus.codebook import load_codebook
+
+    if not isinstance(jobs, int) or jobs < 1:
+        raise InputError.at("--jobs", field="jobs", expected="a whole number of parallel kernels ≥ 1", got=jobs)
+    _check_actor_list(actors)
+    options = corpus_options(columns=columns, skip_invalid=skip_invalid, date_from=date_from, date_to=date_to,
+                             outlets=outlets)
+    out = check_run_folder(Path(out).resolve(), replace=replace)
+    codebook_path = _resolve_input(codebook)
+    book = load_codebook(codebook_path)
+    corpus_path = _resolve_input(corpus)
+    if not corpus_path.exists():
+        raise InputError.at(corpus_path, field="--corpus", expected="a folder of .txt articles or a .csv/.jsonl file",
+                            got="no such file or folder")
+    selection = select_corpus(corpus_path, options)
+    chosen = _choose_actors(actors, book=book, codebook_path=codebook_path)
+    paths = select_notebooks(notebooks)
+    values = notebook_values(paths, dict(parameters or {}))
+    given = {"corpus": str(corpus_path), "codebook": str(codebook_path),
+             "figures_dir": str(out.parent / f".{out.name}.figures")}  # replaced by the staging folder at run time
+    runs, layer_sets = _list_runs(paths, given=given, values=values, actors=chosen, asked=bool(actors))
     return ReportPlan(corpus=corpus_path, codebook=codebook_path, out=out, actors=chosen, runs=runs,
-                      layer_sets=layer_sets or [None], n_articles=len(read.articles), jobs=jobs, show_code=show_code,
-                      replace=replace)
+                      layer_sets=layer_sets or [None], n_articles=len(selection.articles), jobs=jobs,
+                      show_code=show_code, replace=replace, options=options, selection=selection,
+                      parameters=dict(parameters or {}))

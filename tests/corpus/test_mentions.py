@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pandas as pd
 from hypothesis import given, settings, strategies as st
 
 from analysis.annotate.pipeline import annotate_article
 from analysis.corpus.reader import document_text
-from analysis.corpus.mentions import candidate_actors, find_mentions, quote_spans
+from analysis.corpus.mentions import find_mentions, quote_spans
 from conftest import article
 
 # Hand count of the seed article under the rules in seeds/actors.yaml (counted by reading,
@@ -115,18 +114,6 @@ def test_surface_is_text_slice(words, joiner):
     table = annotate_article(article(text or "x"), tiny_codebook)["mentions"]
     doc = document_text("", text or "x")
     assert all(doc[s:e] == surface for s, e, surface in table[["start", "end", "surface"]].itertuples(index=False))
-
-
-def test_candidate_actors(tiny_codebook):
-    articles = pd.DataFrame({
-        "article_id": ["a", "b"], "title": ["", ""],
-        "text": ["Officials met Jens Stoltenberg in Brussels. Putin spoke to Jens Stoltenberg.",
-                 "Later Jens Stoltenberg and Olaf Scholz met. The Kremlin, said Jens Stoltenberg, was wrong."],
-    })
-    found = candidate_actors(articles, tiny_codebook, min_count=2, min_articles=2)
-    assert found["candidate"].tolist() == ["Jens Stoltenberg"]
-    assert found.iloc[0][["count", "n_articles"]].tolist() == [4, 2]  # "Later Jens Stoltenberg" counts too
-    assert "[Jens Stoltenberg]" in found.iloc[0]["examples"]
 
 
 def test_surname_counts_after_the_full_name():

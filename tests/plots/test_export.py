@@ -53,9 +53,12 @@ def test_manifest_records_each_figure(tmp_path):
                                         "files": ["first-figure.png", "first-figure.svg", "first-figure.pdf"],
                                         "parameters": {"corpus": "seeds"}}
     assert json.loads((tmp_path / "manifest.json").read_text()) == manifest
+    assert manifest["second"]["files"] == ["second.png", "second.svg", "second.pdf", "second.csv"]
+    assert manifest["second"]["data"] == "second.csv"  # a note's data: its message
+    assert (tmp_path / "second.csv").read_text() == "note\nNothing to show.\n"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
         "first-figure.pdf", "first-figure.png", "first-figure.svg", "manifest.json",
-        "second.pdf", "second.png", "second.svg"]
+        "second.csv", "second.pdf", "second.png", "second.svg"]
 
 
 def test_slug_is_a_safe_file_name():
@@ -116,3 +119,103 @@ def test_show_figure_displays_the_export_scaled_to_screen(tmp_path, monkeypatch)
     assert screen.getpixel((0, 0))[:3] == (255, 255, 255)
     assert fig.number not in plt.get_fignums()  # closed
     assert read_manifest(tmp_path)["shown"]["caption"] == "A caption."
+
+
+class TestData:
+    """The numbers behind each figure: a tidy CSV beside it, byte-identical, listed in the manifest."""
+
+    def test_data_given_or_attached_is_written_beside_the_figure(self, tmp_path):
+        import pandas as pd
+
+        from analysis.plots.export import attach_data, figure_data
+
+        table = pd.DataFrame({"actor_id": ["putin", "biden"], "share": [1 / 3, 0.25], "n": [3, 4]})
+        fig = attach_data(_draw(), table)
+        assert figure_data(fig) is not None
+        save_figure(fig, "attached", folder=tmp_path)
+        save_figure(_draw(), "given", folder=tmp_path, data=table.iloc[:1])
+        assert (tmp_path / "attached.csv").read_text() == "actor_id,share,n\nputin,0.333333,3\nbiden,0.25,4\n"
+        assert (tmp_path / "given.csv").read_text() == "actor_id,share,n\nputin,0.333333,3\n"
+        assert read_manifest(tmp_path)["given"]["data"] == "given.csv"
+
+    def test_csv_bytes_are_the_same_across_runs_and_dates_read_as_days(self):
+        import numpy as np
+        import pandas as pd
+
+        from analysis.plots.export import data_bytes
+
+        table = pd.DataFrame({"period": pd.to_datetime(["2022-02-07", "2022-02-14"]), "mean": [np.nan, 0.1 + 0.2]})
+        assert data_bytes(table) == data_bytes(table.copy()) == b"period,mean\n2022-02-07,\n2022-02-14,0.3\n"
+
+    def test_every_plot_function_attaches_its_data(self):
+        from analysis.plots.export import figure_data
+        from long_names import FIGURES
+
+        for name, draws in FIGURES.items():
+            for draw in draws:
+                data = figure_data(draw())
+                assert data is not None and not data.empty and data.index.equals(pd_range(len(data))), name
+
+
+def pd_range(n):
+    import pandas as pd
+
+    return pd.RangeIndex(n)
+
+
+class TestStyle:
+    """use_style: the house style by default, named styles and .mplstyle files on top; the export honours it."""
+
+    def teardown_method(self):
+        from analysis.plots.export import use_style
+
+        use_style("default")
+
+    def test_default_is_the_house_style(self):
+        import matplotlib
+
+        from analysis.plots.export import STYLE, use_style
+
+        use_style("paper")
+        use_style()
+        assert all(matplotlib.rcParams[key] == matplotlib.RcParams({key: value})[key] for key, value in STYLE.items())
+        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans"]
+
+    def test_named_style_changes_the_export_and_stays_byte_identical(self):
+        import io
+
+        from PIL import Image
+
+        from analysis.plots.export import use_style
+
+        default = figure_bytes(_draw(), "svg")
+        use_style("paper")
+        paper = figure_bytes(_draw(), "svg")
+        assert paper != default and "DejaVu Serif" in paper.decode() and paper == figure_bytes(_draw(), "svg")
+        assert Image.open(io.BytesIO(figure_bytes(_draw(), "png"))).size == (1800, 1200)  # 600 dpi in "paper"
+        assert figure_bytes(_draw(), "pdf") == figure_bytes(_draw(), "pdf")
+
+    def test_a_mplstyle_file_and_greyscale(self, tmp_path):
+        import matplotlib
+
+        from analysis.plots.colours import actor_colours, greyscale_active, outlet_colours
+        from analysis.plots.export import use_style
+
+        journal = tmp_path / "journal.mplstyle"
+        journal.write_text("font.size: 7\naxes.titlesize: 8\n")
+        use_style(str(journal))
+        assert matplotlib.rcParams["font.size"] == 7 and not greyscale_active()
+        use_style("greyscale")
+        assert matplotlib.rcParams["font.size"] == 9  # the journal's settings do not linger
+        assert greyscale_active()
+        colours = [*outlet_colours(["a", "b"]).values(), *actor_colours({"x": "#ff0000"}).values()]
+        assert all(c[1:3] == c[3:5] == c[5:7] for c in colours)  # greys
+
+    def test_unknown_style_is_a_clear_error(self):
+        import pytest
+
+        from analysis.errors import InputError
+        from analysis.plots.export import use_style
+
+        with pytest.raises(InputError, match="style 'glossy': expected 'default', one of paper, greyscale"):
+            use_style("glossy")

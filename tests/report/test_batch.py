@@ -210,7 +210,7 @@ class TestEscaping:
             title=f"run {PAYLOAD}", parameters={"corpus": PAYLOAD},
             runs=[{"name": "x", "label": PAYLOAD, "actor": PAYLOAD, "status": "failed", "seconds": 1.0,
                    "html": "reports/x.html", "ipynb": "notebooks/x.ipynb", "error": f"ValueError: {PAYLOAD}"}],
-            actors=[{"actor_id": "x", "label": PAYLOAD, "type": "person", "mentions": 1, "articles": 1,
+            actors=[{"actor_id": "x", "label": PAYLOAD, "type": "person", "mentions": 1, "articles_mentioning": 1,
                      "share_articles": 0.5, "share_headline": 0.0, "tone_mean": 0.1, "tone_ci_low": 0.0,
                      "tone_ci_high": 0.2, "dossier_html": "reports/x.html", "dossier_status": "failed"}],
             figures={"f": {"name": "f", "files": ["f.png"], "notebook": PAYLOAD, "caption": PAYLOAD}},
@@ -369,7 +369,7 @@ def test_q1_sample_with_three_actors(q1_sample, tmp_path):
     assert result.ok, result.describe()
     summary = pd.read_parquet(out / "summary.parquet").set_index("actor_id")
     assert (summary.loc[["biden", "putin", "zelenskyy"], "mentions"] > 0).all()
-    assert summary["tone_n_mentions"].gt(0).all()
+    assert summary["tone_mentions_scored"].gt(0).all()
     figures = json.loads((out / "figures" / "manifest.json").read_text())
     for actor in ("biden", "putin", "zelenskyy"):
         assert f"40-{actor}-salience-over-time" in figures
@@ -397,7 +397,7 @@ def test_summary_tone_is_the_cached_sentiment_layer(tmp_path):
     table = actor_summary(plan, [], notes).set_index("actor_id")
     scores = open_workspace().table("mention_sentiment")
     expected = actor_tone(scores[scores["actor_id"] == "biden"]).iloc[0]
-    assert table.loc["biden", "tone_n_mentions"] == expected["n_mentions"] == 4
-    assert table.loc["biden", "tone_mean"] == expected["mean"]
-    assert table.loc["zelenskyy", "tone_n_mentions"] == 0 and pd.isna(table.loc["zelenskyy", "tone_mean"])
+    assert table.loc["biden", "tone_mentions_scored"] == expected["n_mentions"] == 4
+    assert table.loc["biden", "tone_mean"] == round(expected["mean"], 4)
+    assert table.loc["zelenskyy", "tone_mentions_scored"] == 0 and pd.isna(table.loc["zelenskyy", "tone_mean"])
     assert notes == []
