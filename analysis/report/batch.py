@@ -153,6 +153,10 @@ def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[Noteboo
     writing into ``staging`` once this returns.
     """
     cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
+    # Imported here, in one thread: threads importing a package at the same moment can see it half
+    # initialised ("cannot import name ... from partially initialized module jupyter_client.manager").
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
     try:  # a thread of its own measures the actor summary, then exports each notebook to HTML
         with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool, \
                 ThreadPoolExecutor(max_workers=1) as exporter:

@@ -249,7 +249,7 @@ class TestSeedsRun:
         figures = json.loads((out / "figures" / "manifest.json").read_text())
         assert "40-biden-keyness" in figures and "00-articles-over-time" in figures
         for entry in figures.values():
-            assert sorted(f.rsplit(".", 1)[1] for f in entry["files"]) == ["pdf", "png", "svg"]
+            assert sorted(f.rsplit(".", 1)[1] for f in entry["files"]) == ["csv", "pdf", "png", "svg"]
             assert all((out / "figures" / f).stat().st_size > 0 for f in entry["files"])
         assert not list(out.parent.glob(".run.*"))  # no staging folder left
 
