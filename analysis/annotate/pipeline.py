@@ -31,50 +31,81 @@ labels
 sentiment
     ``sentence_sentiment`` (VADER per sentence) and ``mention_sentiment`` (target-dependent
     tone toward each mention), see :mod:`analysis.sentiment.tone`.
+
+Each layer has a codebook-independent part (``Layer.text``: frames, sentence sentiment),
+computed with sentences and tokens, and a part that depends on the mentions
+(``Layer.mentions``: quotes, roles, labels, tone toward each mention). The corpus-level
+cache (:mod:`analysis.annotate.cache`) keeps the text parts by text and settings only, so
+a codebook edit recomputes only the mention parts, and of those only the rows of the
+articles the edit touches (:mod:`analysis.annotate.reuse`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
-import re
-import shutil
-import sys
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Literal, Mapping, Sequence
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from analysis import __version__
+from analysis.annotate import mention_layer, reuse, text_layer
+from analysis.annotate import cache as caching
+from analysis.annotate.cache import ANNOTATION_VERSION, BASE_TABLES, TEXT_TABLES, cache_problem
 from analysis.corpus.codebook import Codebook
-from analysis.corpus.reader import body_offset, document_text
-from analysis.corpus.mentions import MENTION_COLUMNS, find_mentions, mentions_table, quote_spans
 from analysis.errors import InputError, require_count
-from analysis.paths import PACKAGE_DIR, RESOURCES, cache_dir
-from analysis.store import read_tables, write_tables
-from analysis.corpus.text import paragraph_spans, sentence_spans, stem, stopwords, token_spans
+from analysis.paths import cache_dir
+from analysis.store import read_tables
 
-#: Bump when annotation output changes for the same input, so that caches refresh.
-ANNOTATION_VERSION = "1"
-SENTENCE_COLUMNS = ["article_id", "sentence_id", "paragraph_id", "start", "end", "text", "is_headline", "is_lead"]
-TOKEN_COLUMNS = ["article_id", "sentence_id", "token_id", "start", "end", "text", "lower", "is_stop", "is_word"]
-BASE_TABLES = ("sentences", "tokens", "mentions")
-#: Optional layers: name → "module:function". Each function takes
-#: (articles: DataFrame of the batch, tables: dict[str, DataFrame] so far, codebook, settings)
-#: and returns {table name: DataFrame}; rows depend only on their own article, so batches can
-#: be cut anywhere. Imported lazily so that the base layer stays light.
-LAYERS: dict[str, str] = {
-    "frames": "analysis.framing.frames:annotate_frames",
-    "quotes": "analysis.framing.quotes:annotate_quotes",
-    "roles": "analysis.framing.roles:annotate_roles",
-    "labels": "analysis.framing.labels:annotate_labels",
-    "sentiment": "analysis.sentiment.tone:annotate_sentiment",
+__all__ = ["ANNOTATION_VERSION", "Annotations", "LAYERS", "Layer", "Settings", "annotate_article", "annotate_corpus",
+           "annotate_mentions", "annotate_records", "annotate_text", "cache_problem", "check_layers", "code_digest",
+           "concat_tables", "corpus_key"]
+
+SENTENCE_COLUMNS = text_layer.SENTENCE_COLUMNS
+TOKEN_COLUMNS = text_layer.TOKEN_COLUMNS
+
+
+@dataclass(frozen=True)
+class Layer:
+    """An optional annotation layer: its functions, named ``"module:function"`` and imported when asked for.
+
+    Each function takes (articles: DataFrame of the batch, tables: dict of the tables so
+    far, codebook, settings) and returns {table name: DataFrame}; rows depend only on their
+    own article, so batches can be cut anywhere. ``text`` reads sentences and tokens only
+    and gets no codebook (its tables are cached by text); ``mentions`` reads sentences,
+    mentions and earlier mention tables. ``codebook_view`` (codebook -> JSON-able data)
+    and ``codebook_touches`` (old view, new view -> a test ``(doc, mentions) -> bool`` or
+    None) declare what of the codebook a mention part reads beyond the mentions.
+    ``text_tables`` and ``mention_tables`` name the tables each part returns.
+    """
+
+    text: str = ""
+    mentions: str = ""
+    text_tables: tuple[str, ...] = ()
+    mention_tables: tuple[str, ...] = ()
+    codebook_view: str = ""
+    codebook_touches: str = ""
+
+    def modules(self) -> list[str]:
+        return [name.partition(":")[0] for name in (self.text, self.mentions, self.codebook_view,
+                                                     self.codebook_touches) if name]
+
+
+#: Optional layers, by name (the order in which :data:`LAYERS` lists them is the default order).
+LAYERS: dict[str, Layer] = {
+    "frames": Layer(text="analysis.framing.frames:annotate_frames", text_tables=("frames",)),
+    "quotes": Layer(mentions="analysis.framing.quotes:annotate_quotes", mention_tables=("quotes",)),
+    "roles": Layer(mentions="analysis.framing.roles:annotate_roles", mention_tables=("roles",)),
+    "labels": Layer(mentions="analysis.framing.labels:annotate_labels", mention_tables=("labels",),
+                    codebook_view="analysis.framing.labels:codebook_view",
+                    codebook_touches="analysis.framing.labels:codebook_touches"),
+    "sentiment": Layer(text="analysis.sentiment.tone:annotate_sentence_sentiment",
+                       text_tables=("sentence_sentiment",),
+                       mentions="analysis.sentiment.tone:annotate_mention_sentiment",
+                       mention_tables=("mention_sentiment",)),
 }
 
 Engine = Literal["serial", "processes", "dask"]
@@ -92,8 +123,10 @@ class Settings:
     def key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 
-
-Columns = dict[str, list]
+    def text_key(self) -> str:
+        """The part of :meth:`key` the text layer depends on (its layers: those with a text part)."""
+        return json.dumps({"stem": self.stem, "stopwords": self.stopwords, "lead_sentences": self.lead_sentences,
+                           "layers": sorted(name for name in self.layers if LAYERS[name].text)}, sort_keys=True)
 
 
 def annotate_article(article: Mapping, codebook: Codebook, *, settings: Settings = Settings()
@@ -106,36 +139,60 @@ def annotate_records(records: Sequence[Mapping], codebook: Codebook, *, settings
                      ) -> dict[str, pd.DataFrame]:
     """Annotate a batch of articles; rows come in record order. The unit every engine runs.
 
-    The per-article work (sentences, token spans, mentions) happens in Python; columns
-    derived from token strings (lower case, stop word, word, stem) are computed once per
-    batch with vectorised string operations, which is what makes the layer fast.
+    The text layer (:func:`annotate_text`) and the mention layer (:func:`annotate_mentions`)
+    of the same batch, the document texts made once for both.
     """
-    merged: dict[str, Columns] = {}
-    for record in records:
-        for name, columns in _article_columns(record, codebook, settings=settings).items():
-            target = merged.setdefault(name, {column: [] for column in columns})
-            for column, values in columns.items():
-                target[column].extend(values)
-    tables = {name: _frame(merged.get(name, {c: [] for c in columns}))
-              for name, columns in (("sentences", SENTENCE_COLUMNS), ("tokens", TOKEN_COLUMNS[:6]),
-                                    ("mentions", MENTION_COLUMNS))}
-    tables["tokens"] = _finish_tokens(tables["tokens"], settings=settings)
-    for layer in settings.layers:
-        tables.update(_layer(layer)(pd.DataFrame(list(records)), tables, codebook, settings))
+    check_layers(settings.layers)
+    documents = text_layer.docs(records)
+    tables = annotate_text(records, settings=settings, documents=documents)
+    tables.update(annotate_mentions(records, tables, codebook, settings=settings, documents=documents))
+    return ordered(tables, settings)
+
+
+def annotate_text(records: Sequence[Mapping], *, settings: Settings = Settings(),
+                  documents: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The codebook-independent tables of a batch: sentences, tokens and the layers' text parts."""
+    documents = text_layer.docs(records) if documents is None else documents
+    tables = text_layer.text_tables(records, documents, stem_words=settings.stem, stopword_source=settings.stopwords,
+                              lead=settings.lead_sentences)
+    parts = [LAYERS[name].text for name in settings.layers if LAYERS[name].text]
+    if parts:
+        batch = pd.DataFrame(list(records))
+        for part in parts:
+            tables.update(_function(part)(batch, tables, None, settings))
     return tables
 
 
-def _article_columns(article: Mapping, codebook: Codebook, *, settings: Settings) -> dict[str, Columns]:
-    article_id, title, body = article["article_id"], article["title"], article["text"]
-    doc = document_text(title, body)
-    spans = _sentences(doc, title=title)
-    starts = [s for _, s, _ in spans]
-    quotes = quote_spans(doc)
-    return {
-        "sentences": _sentence_columns(article_id, doc, spans, lead=settings.lead_sentences),
-        "tokens": _token_columns(article_id, doc, starts),
-        "mentions": mentions_table(article_id, doc, find_mentions(doc, codebook, quotes=quotes), starts, quotes),
-    }
+def annotate_mentions(records: Sequence[Mapping], tables: Mapping[str, pd.DataFrame], codebook: Codebook, *,
+                      settings: Settings = Settings(), documents: Sequence[str] | None = None,
+                      mentions: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The mention-dependent tables of a batch, given its ``sentences`` (and ``mentions``, if already made)."""
+    documents = text_layer.docs(records) if documents is None else documents
+    if mentions is None:
+        starts = mention_layer.sentence_starts(tables["sentences"], [r["article_id"] for r in records])
+        mentions = mention_layer.mention_tables(records, documents, starts, codebook)["mentions"]
+    out = {"mentions": mentions}
+    parts = [LAYERS[name].mentions for name in settings.layers if LAYERS[name].mentions]
+    if parts:
+        batch, known = pd.DataFrame(list(records)), {**tables, "mentions": mentions}
+        for part in parts:
+            found = _function(part)(batch, known, codebook, settings)
+            known.update(found)
+            out.update(found)
+    return out
+
+
+def ordered(tables: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    """Tables in their documented order: base tables, then each layer's (text part first) in ``settings.layers``."""
+    names = [*BASE_TABLES, *(n for layer in settings.layers for n in (*LAYERS[layer].text_tables,
+                                                                     *LAYERS[layer].mention_tables))]
+    first = [name for name in dict.fromkeys(names) if name in tables]
+    return {name: tables[name] for name in [*first, *(n for n in tables if n not in first)]}
+
+
+def text_table_names(settings: Settings) -> list[str]:
+    """Names of the codebook-independent tables under ``settings``."""
+    return [*TEXT_TABLES, *(n for layer in settings.layers for n in LAYERS[layer].text_tables)]
 
 
 def check_layers(layers: Iterable[str]) -> None:
@@ -146,71 +203,9 @@ def check_layers(layers: Iterable[str]) -> None:
                              f"{', '.join(sorted(LAYERS)) or 'none'}")
 
 
-def _layer(name: str) -> Callable:
-    check_layers((name,))
-    module, _, function = LAYERS[name].partition(":")
+def _function(name: str) -> Callable:
+    module, _, function = name.partition(":")
     return getattr(importlib.import_module(module), function)
-
-
-def _sentences(doc: str, *, title: str) -> list[tuple[int, int, int]]:
-    """(paragraph_id, start, end) per sentence; the headline is paragraph 0, sentence 0."""
-    spans: list[tuple[int, int, int]] = []
-    paragraph_id = 0
-    if title:
-        spans.append((0, 0, len(title)))
-    offset = body_offset(title)
-    for paragraph_start, paragraph_end in paragraph_spans(doc[offset:], offset=offset):
-        paragraph_id += 1
-        for start, end in sentence_spans(doc[paragraph_start:paragraph_end], offset=paragraph_start):
-            spans.append((paragraph_id, start, end))
-    return spans
-
-
-def _sentence_columns(article_id: str, doc: str, spans: Sequence[tuple[int, int, int]], *, lead: int) -> Columns:
-    first_body = 1 if spans and spans[0][0] == 0 else 0
-    return {
-        "article_id": [article_id] * len(spans),
-        "sentence_id": list(range(len(spans))),
-        "paragraph_id": [p for p, _, _ in spans],
-        "start": [s for _, s, _ in spans],
-        "end": [e for _, _, e in spans],
-        "text": [doc[s:e] for _, s, e in spans],
-        "is_headline": [p == 0 for p, _, _ in spans],
-        "is_lead": [p > 0 and first_body <= i < first_body + lead for i, (p, _, _) in enumerate(spans)],
-    }
-
-
-def _token_columns(article_id: str, doc: str, sentence_starts: Sequence[int]) -> Columns:
-    """Token spans of the whole document at once; each token belongs to the sentence it starts in."""
-    spans = token_spans(doc)
-    starts = [s for s, _ in spans]
-    sentence_ids = (np.searchsorted(np.asarray(sentence_starts), np.asarray(starts, dtype=np.int64),
-                                    side="right") - 1).tolist() if spans else []
-    return {
-        "article_id": [article_id] * len(spans),
-        "sentence_id": sentence_ids,
-        "token_id": list(range(len(spans))),
-        "start": starts,
-        "end": [e for _, e in spans],
-        "text": [doc[s:e] for s, e in spans],
-    }
-
-
-def _finish_tokens(tokens: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
-    """Add lower, is_stop, is_word (and stem) with vectorised string operations."""
-    stop, _ = stopwords(settings.stopwords)
-    text = pa.array(tokens["text"], type=pa.string())
-    lower = pc.replace_substring(pc.utf8_lower(text), "’", "'")
-    tokens = tokens.assign(
-        lower=pd.Series(lower.to_pandas(), index=tokens.index, dtype="str"),
-        is_stop=pc.is_in(lower, value_set=pa.array(sorted(stop))).to_numpy(zero_copy_only=False),
-        is_word=pc.match_substring_regex(text, r"\pL").to_numpy(zero_copy_only=False))
-    if settings.stem:
-        words = tokens["lower"].where(tokens["is_word"])
-        vocabulary = words.dropna().unique()
-        stems = dict(zip(vocabulary, map(stem, vocabulary)))
-        tokens["stem"] = words.map(stems).fillna(tokens["lower"])
-    return tokens
 
 
 # --- the corpus level -------------------------------------------------------------------
@@ -234,61 +229,29 @@ class Annotations:
         return self.articles if name == "articles" else self.tables[name]
 
 
-_BASE_MODULES = ("analysis.annotate.pipeline", "analysis.corpus.text", "analysis.corpus.mentions",
-                 "analysis.corpus.reader", "analysis.corpus.codebook")
-
-
-_IMPORT = re.compile(r"^\s*(?:from (analysis(?:\.\w+)+) import|import (analysis(?:\.\w+)+))", re.MULTILINE)
-
-
-def _module_file(module: str) -> Path | None:
-    """The source file of a dotted analysis module, or None (a name imported from a module)."""
-    path = PACKAGE_DIR.joinpath(*module.split(".")[1:])
-    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _module_closure(modules: Sequence[str]) -> set[Path]:
-    """The source files of the given analysis modules and every analysis module they import, transitively."""
-    seen: set[Path] = set()
-    todo = list(modules)
-    while todo:
-        file = _module_file(todo.pop())
-        if file is None or file in seen:
-            continue
-        seen.add(file)
-        for match in _IMPORT.finditer(file.read_text(encoding="utf-8")):
-            todo.append(match[1] or match[2])
-    return seen
-
-
 def code_digest(layers: Sequence[str] = ()) -> str:
     """A hash of the code and resources that annotation runs, so a code change refreshes the cache.
 
-    Covers the base modules, each requested layer's module, and every analysis module
-    they import (transitively), plus all resource files.
+    Covers the annotation modules, each requested layer's modules, and every analysis
+    module they import (transitively), plus all resource files.
     """
-    digest = hashlib.sha256()
-    roots = [*_BASE_MODULES, *(LAYERS[layer].partition(":")[0] for layer in layers if layer in LAYERS)]
-    files = sorted(_module_closure(roots))
-    files += sorted(p for p in RESOURCES.rglob("*") if p.is_file())
-    for file in files:
-        digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+    return caching.modules_digest([*caching.BASE_MODULES, *_layer_modules(layers)])
+
+
+def _layer_modules(layers: Sequence[str], *, text_only: bool = False) -> list[str]:
+    """The modules of the layers' functions (of their text parts only, with ``text_only``)."""
+    found = []
+    for layer in (LAYERS[name] for name in layers if name in LAYERS):
+        if not text_only:
+            found += layer.modules()
+        elif layer.text:
+            found.append(layer.text.partition(":")[0])
+    return found
 
 
 def corpus_key(articles: pd.DataFrame, codebook: Codebook, settings: Settings) -> str:
     """Cache key: a hash of every article's content, the codebook, the settings, and the code."""
-    digest = hashlib.sha256()
-    digest.update(f"{ANNOTATION_VERSION}\x1f{__version__}\x1f{codebook.digest}\x1f{settings.key()}".encode())
-    digest.update(code_digest(settings.layers).encode())
-    for row in articles[["article_id", "date", "outlet", "title", "text"]].itertuples(index=False):
-        digest.update("\x1f".join(map(str, row)).encode())
-        digest.update(b"\x1e")
-    return digest.hexdigest()[:24]
+    return caching.corpus_key(articles, codebook, settings.key(), code_digest(settings.layers))
 
 
 def annotate_corpus(articles: pd.DataFrame, codebook: Codebook, *, settings: Settings = Settings(),
@@ -298,24 +261,150 @@ def annotate_corpus(articles: pd.DataFrame, codebook: Codebook, *, settings: Set
 
     ``cache=True`` uses :func:`analysis.paths.cache_dir`; a path uses that folder;
     ``False`` neither reads nor writes. Output rows are in article order whatever the
-    engine, so ``serial``, ``processes`` and ``dask`` give identical tables. A damaged
-    cache entry is discarded and rebuilt, with one ``warning:`` line (:func:`cache_problem`).
+    engine, so ``serial``, ``processes`` and ``dask`` give identical tables. After a
+    codebook edit the cached text layer is reused and only mention-dependent rows of the
+    articles the edit touches are recomputed (:mod:`analysis.annotate.cache`). A damaged
+    cache entry is discarded and rebuilt, with one ``warning:`` line.
     Unknown layers or engine, and ``workers`` < 1, are an :class:`InputError` before any work.
     """
     _check_options(settings=settings, engine=engine, workers=workers)
     key = corpus_key(articles, codebook, settings)
-    folder = (cache_dir() if cache is True else Path(cache)) / "annotations" / key if cache else None
-    if folder is not None and (cached := _read_cache(folder, key=key, n_articles=len(articles))) is not None:
-        return Annotations(articles=articles, tables=cached, key=key)
     records = articles[["article_id", "title", "text"]].to_dict("records")
-    results = _run(records, codebook, settings=settings, engine=engine, workers=workers, progress=progress,
-                   dask_address=dask_address)
-    tables = concat_tables(results)
-    if folder is not None:
-        write_tables(folder, tables, manifest={"key": key, "n_articles": len(articles),
-                                               "settings": asdict(settings), "codebook": codebook.source,
-                                               "rows": {name: len(frame) for name, frame in tables.items()}})
-    return Annotations(articles=articles, tables=tables, key=key)
+    run = partial(_run, engine=engine, workers=workers, progress=progress, dask_address=dask_address)
+    if not cache:
+        tables = concat_tables(run(_annotate_chunk, [(chunk, codebook, settings) for chunk in _chunks(records)]))
+        return Annotations(articles=articles, tables=ordered(tables, settings), key=key)
+    root = cache_dir() if cache is True else Path(cache)
+    folder = root / "annotations" / key
+    if (hit := caching.read_entry(folder, key=key, n_articles=len(articles))) is not None:
+        names = ordered(dict.fromkeys(hit), settings)
+        return Annotations(articles=articles, tables=_LazyUnion(names, hit, {}), key=key)
+    return _Layered(articles, records, codebook, settings, root=root, key=key, run=run).annotate()
+
+
+class _Layered:
+    """A cache miss: reuse the text layer and earlier mention rows where they are valid, compute the rest."""
+
+    def __init__(self, articles: pd.DataFrame, records: list[dict], codebook: Codebook, settings: Settings, *,
+                 root: Path, key: str, run: Callable):
+        self.articles, self.records, self.codebook, self.settings = articles, records, codebook, settings
+        self.root, self.key, self.run = root, key, run
+        text_code = caching.modules_digest([*caching.TEXT_MODULES, *_layer_modules(settings.layers, text_only=True)])
+        self.text_key = caching.text_key(articles, settings.text_key(), text_code)
+        self.mention_key = caching.mention_key(settings.key(), code_digest(settings.layers))
+        self.text_folder = root / "text" / self.text_key
+        self.hooks = {name: (_function(LAYERS[name].codebook_view), _function(LAYERS[name].codebook_touches))
+                      for name in settings.layers if LAYERS[name].codebook_view}
+
+    def annotate(self) -> Annotations:
+        text = caching.read_entry(self.text_folder, key=self.text_key, n_articles=len(self.records),
+                                  required=TEXT_TABLES)
+        if text is None:
+            tables = concat_tables(self.run(_annotate_chunk, [(chunk, self.codebook, self.settings)
+                                                             for chunk in _chunks(self.records)]))
+            names = [name for name in text_table_names(self.settings) if name in tables]
+            caching.write_entry(self.text_folder, {name: tables[name] for name in names},
+                                manifest={"key": self.text_key, "n_articles": len(self.records),
+                                          "settings": json.loads(self.settings.text_key())})
+            self._write({name: frame for name, frame in tables.items() if name not in names}, names)
+            return Annotations(articles=self.articles, tables=ordered(tables, self.settings), key=self.key)
+        mention_tables = self._mention_tables(text)
+        self._write(mention_tables, list(text))
+        lazy = read_tables(self.root / "annotations" / self.key)
+        names = ordered(dict.fromkeys(lazy), self.settings)
+        return Annotations(articles=self.articles, tables=_LazyUnion(names, lazy, mention_tables), key=self.key)
+
+    def _write(self, mention_tables: Mapping[str, pd.DataFrame], text_names: Sequence[str]) -> None:
+        views = {name: view(self.codebook) for name, (view, _) in self.hooks.items()}
+        caching.write_entry(self.root / "annotations" / self.key, mention_tables, copy_from=self.text_folder,
+                            copied=text_names,
+                            manifest={"key": self.key, "n_articles": len(self.records),
+                                      "settings": asdict(self.settings), "codebook": self.codebook.source,
+                                      "text_key": self.text_key, "mention_key": self.mention_key,
+                                      "codebook_views": views})
+
+    def _mention_tables(self, text: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Mention-dependent tables from the cached text layer, reusing a previous annotation's rows if any."""
+        sentences = text["sentences"]
+        previous = self._previous()
+        if previous is None:
+            return concat_tables(self.run(_mentions_chunk, self._tasks({"sentences": sentences})))
+        old, manifest = previous
+        mentions = concat_tables(self.run(_mentions_chunk, self._tasks({"sentences": sentences}, layers=False)))
+        mentions = mentions["mentions"]
+        ids = pd.Index(self.articles["article_id"])
+        changed = reuse.changed_articles(old["mentions"], mentions, ids)
+        tests = reuse.codebook_touches(self.hooks, manifest.get("codebook_views", {}), self.codebook)
+        if tests is None:
+            changed[:] = True
+        out = {"mentions": mentions, **self._redo(old, changed, {"sentences": sentences, "mentions": mentions}, ids)}
+        for layer, test in (tests or {}).items():
+            extra = test(list(ids), text_layer.docs(self.records), mentions) & ~changed if test is not None else None
+            if extra is not None and extra.any():
+                known = {"sentences": sentences, **out}
+                new = concat_tables(self.run(_layer_chunk, self._tasks(known, redo=extra, layer=layer)))
+                out.update({name: reuse.merge_rows(out[name], new[name], extra, ids)
+                            for name in LAYERS[layer].mention_tables})
+        return out
+
+    def _redo(self, old: Mapping[str, pd.DataFrame], redo: np.ndarray, tables: Mapping[str, pd.DataFrame],
+              ids: pd.Index) -> dict[str, pd.DataFrame]:
+        """Every mention layer's table: recomputed for the articles in ``redo``, the previous rows for the others."""
+        names = [name for layer in self.settings.layers for name in LAYERS[layer].mention_tables]
+        if not names or not redo.any():
+            return {name: old[name] for name in names}
+        new = concat_tables(self.run(_mentions_chunk, self._tasks(tables, redo=redo)))
+        return {name: reuse.merge_rows(old[name], new[name], redo, ids) for name in names}
+
+    def _previous(self) -> tuple[Mapping[str, pd.DataFrame], dict] | None:
+        """The newest valid annotation of the same text layer, settings and code (damaged ones are discarded)."""
+        for entry in caching.previous_entries(self.root, text=self.text_key, mentions=self.mention_key, skip=self.key):
+            manifest = caching.manifest_of(entry)
+            tables = caching.read_entry(entry, key=manifest.get("key", ""), n_articles=len(self.records))
+            if tables is not None:
+                return tables, manifest
+        return None
+
+    def _tasks(self, tables: Mapping[str, pd.DataFrame], *, layers: bool = True, redo: np.ndarray | None = None,
+               layer: str | None = None) -> list[tuple]:
+        """One task per chunk of records (those in ``redo``, or all): the chunk, its rows of ``tables``, options."""
+        records = self.records if redo is None else [r for r, again in zip(self.records, redo) if again]
+        chunks = _chunks(records)
+        ids = pd.Index([r["article_id"] for r in records])
+        parts = {name: _split(table, ids, chunks) for name, table in tables.items()}
+        return [(chunk, {name: part[i] for name, part in parts.items()}, self.codebook, self.settings,
+                 layer if layer is not None else layers) for i, chunk in enumerate(chunks)]
+
+
+class _LazyUnion(Mapping[str, pd.DataFrame]):
+    """Tables of a fresh cache entry: those computed in this run from memory, the others read on first use."""
+
+    def __init__(self, names: Mapping[str, Any], lazy: Mapping[str, pd.DataFrame], loaded: Mapping[str, pd.DataFrame]):
+        self._names, self._lazy, self._loaded = list(names), lazy, loaded
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._loaded[name] if name in self._loaded else self._lazy[name]
+
+    def __contains__(self, name: object) -> bool:  # without reading a table
+        return name in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _split(table: pd.DataFrame, ids: pd.Index, chunks: Sequence[Sequence[dict]]) -> list[pd.DataFrame]:
+    """The rows of ``table`` (only articles in ``ids``, in their order) cut by chunk of records."""
+    at = ids.get_indexer(table["article_id"])
+    table = table[at >= 0]
+    at = at[at >= 0]
+    if len(at) and (np.diff(at) < 0).any():
+        order = np.argsort(at, kind="stable")
+        table, at = table.iloc[order], at[order]
+    bounds = np.searchsorted(at, np.cumsum([0, *map(len, chunks)]))
+    return [table.iloc[a:b].reset_index(drop=True) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def _check_options(*, settings: Settings, engine: str, workers: int | None) -> None:
@@ -327,70 +416,6 @@ def _check_options(*, settings: Settings, engine: str, workers: int | None) -> N
         require_count(workers, name="workers")
 
 
-def _read_cache(folder: Path, *, key: str, n_articles: int) -> Mapping[str, pd.DataFrame] | None:
-    """The tables of a cache entry, or None when there is none or it was damaged (then discarded).
-
-    A damaged entry (torn by a crash, a full disk or a hand edit) would otherwise fail every
-    later run with an Arrow traceback until the user finds ``.cache``; it is removed (only
-    that entry folder, which this tool wrote) and rebuilt, with one warning line.
-    """
-    if not folder.exists():
-        return None
-    problem = cache_problem(folder, key=key, n_articles=n_articles)
-    if problem is None:
-        return read_tables(folder)
-    print(f"warning: discarded a damaged annotation cache entry {folder} ({problem}); rebuilding", file=sys.stderr)
-    if folder.is_dir() and not folder.is_symlink():
-        shutil.rmtree(folder, ignore_errors=True)
-    else:
-        folder.unlink(missing_ok=True)
-    return None
-
-
-def cache_problem(folder: Path, *, key: str, n_articles: int) -> str | None:
-    """What is wrong with a cache entry, in a few words, or None when it is whole.
-
-    Checks what can be checked without reading the tables: the manifest parses, is for this
-    key and corpus size and lists the base tables; each table file exists, its Parquet footer
-    reads, and its row count is the one the manifest recorded.
-    """
-    if not (folder / "manifest.json").is_file():
-        return "manifest.json missing"
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        return f"manifest.json unreadable: {_brief(error)}"
-    if not isinstance(manifest, dict) or manifest.get("key") != key or manifest.get("n_articles") != n_articles:
-        return "manifest.json is not this entry's (key or number of articles differ)"
-    names, rows = manifest.get("tables"), manifest.get("rows", {})
-    if (not isinstance(names, list) or not all(isinstance(n, str) and n.isidentifier() for n in names)
-            or not set(BASE_TABLES) <= set(names) or not isinstance(rows, dict)):
-        return f"manifest.json lists no {', '.join(BASE_TABLES)} tables"
-    for name in names:
-        if problem := _table_problem(folder / f"{name}.parquet", rows=rows.get(name)):
-            return problem
-    return None
-
-
-def _table_problem(path: Path, *, rows: int | None) -> str | None:
-    """What is wrong with one cached table file (missing, unreadable footer, wrong row count), or None."""
-    if not path.is_file():
-        return f"{path.name} missing"
-    try:
-        found = pq.read_metadata(path).num_rows
-    except (OSError, pa.ArrowException) as error:
-        return f"{path.name} unreadable: {_brief(error)}"
-    if rows is not None and rows != found:
-        return f"{path.name} has {found} rows, the manifest says {rows}"
-    return None
-
-
-def _brief(error: BaseException) -> str:
-    """An exception as one short line (for the warning)."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
 def concat_tables(results: Iterable[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     """Join per-batch tables into one DataFrame per table, in batch order."""
     results = list(results)
@@ -398,44 +423,35 @@ def concat_tables(results: Iterable[dict[str, pd.DataFrame]]) -> dict[str, pd.Da
     return {name: pd.concat([r[name] for r in results if name in r], ignore_index=True) for name in names}
 
 
-_INT32 = frozenset({"sentence_id", "token_id", "mention_id", "paragraph_id", "start", "end"})
-
-
-def _frame(columns: Columns) -> pd.DataFrame:
-    """Column lists as a DataFrame, built through Arrow (four times faster than from lists).
-
-    Id and offset columns are int32, flags bool, text pandas' default ``str``.
-    """
-    arrays = {}
-    for name, values in columns.items():
-        if name in _INT32:
-            arrays[name] = pa.array(values, type=pa.int32())
-        elif values and isinstance(values[0], bool):
-            arrays[name] = pa.array(values, type=pa.bool_())
-        else:
-            arrays[name] = pa.array(values, type=pa.string())
-    return pa.table(arrays).to_pandas(types_mapper=_STR_TYPES.get)
-
-
-_STR_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
-
-
 def _annotate_chunk(records: list[dict], codebook: Codebook, settings: Settings) -> dict[str, pd.DataFrame]:
     return annotate_records(records, codebook, settings=settings)
 
 
-def _chunks(records: list[dict], size: int) -> list[list[dict]]:
+def _mentions_chunk(records: list[dict], tables: Mapping[str, pd.DataFrame], codebook: Codebook, settings: Settings,
+                    layers: bool) -> dict[str, pd.DataFrame]:
+    """The mention layer of a chunk from its cached ``sentences`` (and its ``mentions``, if already made)."""
+    chosen = settings if layers else Settings(**{**asdict(settings), "layers": ()})
+    return annotate_mentions(records, tables, codebook, settings=chosen, mentions=tables.get("mentions"))
+
+
+def _layer_chunk(records: list[dict], tables: Mapping[str, pd.DataFrame], codebook: Codebook, settings: Settings,
+                 layer: str) -> dict[str, pd.DataFrame]:
+    """One layer's mention part for a chunk, given the chunk's tables it reads."""
+    return _function(LAYERS[layer].mentions)(pd.DataFrame(records), dict(tables), codebook, settings)
+
+
+def _chunks(records: list[dict], size: int = 128) -> list[list[dict]]:
     return [records[i:i + size] for i in range(0, len(records), size)]
 
 
-def _run(records: list[dict], codebook: Codebook, *, settings: Settings, engine: Engine, workers: int | None,
+def _run(function: Callable, tasks: list[tuple], *, engine: Engine, workers: int | None,
          progress: bool, dask_address: str | None) -> list[dict[str, pd.DataFrame]]:
     from tqdm import tqdm
 
     from analysis.annotate.engines import run_tasks
 
-    chunks = _chunks(records, 128)
-    with tqdm(total=len(records), desc="annotate", unit="article", disable=not progress) as bar:
-        sizes = iter([len(chunk) for chunk in chunks])
-        return run_tasks(_annotate_chunk, ((chunk, codebook, settings) for chunk in chunks), engine=engine,
-                         workers=workers, address=dask_address, on_result=lambda _: bar.update(next(sizes)))
+    sizes = iter([len(task[0]) for task in tasks])
+    with tqdm(total=sum(len(task[0]) for task in tasks), desc="annotate", unit="article",
+              disable=not progress) as bar:
+        return run_tasks(function, iter(tasks), engine=engine, workers=workers, address=dask_address,
+                         on_result=lambda _: bar.update(next(sizes)))

@@ -27,6 +27,7 @@ from typing import Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.framing.dictionaries import MIXED, NO_FRAME, SCHEMES, FrameDictionary, load_frames
 from analysis.framing.matching import _Matches, _Tokens, _match, _prepare
@@ -66,7 +67,8 @@ def score_sentences(tokens: pd.DataFrame, *, frames: FrameDictionary) -> pd.Data
     return _sentence_table(prepared, _match(prepared, frames._matcher), frames)
 
 
-def _sentence_table(prepared: _Tokens, matches: _Matches, frames: FrameDictionary) -> pd.DataFrame:
+def _sentence_table(prepared: _Tokens, matches: _Matches, frames: FrameDictionary, *, scheme: str | None = None
+                    ) -> pd.DataFrame:
     n_sentences, n_frames = len(prepared.keys), len(frames.frames)
     counts = np.bincount(prepared.segment[matches.position] * n_frames + matches.frame,
                          minlength=n_sentences * n_frames).astype(np.int32)
@@ -74,14 +76,24 @@ def _sentence_table(prepared: _Tokens, matches: _Matches, frames: FrameDictionar
     n_words = prepared.n_words[rows]
     with np.errstate(divide="ignore", invalid="ignore"):
         score = np.where(n_words > 0, 100.0 * counts / np.maximum(n_words, 1), 0.0)
-    return pd.DataFrame({
-        "article_id": prepared.keys["article_id"].to_numpy()[rows],
-        "sentence_id": prepared.keys["sentence_id"].to_numpy()[rows],
-        "frame": pd.Series(np.tile(np.asarray(frames.names, dtype=object), n_sentences), dtype="str"),
-        "hits": counts,
-        "n_words": n_words,
-        "score": score,
-    })
+    columns = {  # string columns taken from short Arrow arrays: no Python object per row
+        "article_id": _strings(prepared.keys["article_id"]).take(pa.array(rows)),
+        "sentence_id": pa.array(prepared.keys["sentence_id"].to_numpy()[rows]),
+        "scheme": pa.array([scheme or ""]).take(pa.array(np.zeros(len(rows), dtype=np.int64))),
+        "frame": pa.array(list(frames.names), type=pa.string()).take(pa.array(np.tile(np.arange(n_frames),
+                                                                                      n_sentences))),
+        "hits": pa.array(counts), "n_words": pa.array(n_words), "score": pa.array(score)}
+    if scheme is None:
+        del columns["scheme"]
+    return pa.table(columns).to_pandas(types_mapper=_STR_TYPES.get)
+
+
+_STR_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
+
+
+def _strings(values: pd.Series) -> pa.Array:
+    """A column of strings as one Arrow string array."""
+    return pa.array(values.to_numpy(dtype=object), type=pa.string())
 
 
 def dominant_frames(frame_scores: pd.DataFrame, *, ties: Literal["mixed", "alphabetical"] = "mixed"
@@ -256,10 +268,6 @@ def annotate_frames(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], 
     their own article, as :data:`analysis.annotate.pipeline.LAYERS` requires.
     """
     prepared = _prepare(tables["tokens"])
-    parts = []
-    for scheme in SCHEMES:
-        frames = load_frames(scheme)
-        part = _sentence_table(prepared, _match(prepared, frames._matcher), frames)
-        part.insert(2, "scheme", pd.Series(scheme, index=part.index, dtype="str"))
-        parts.append(part)
+    parts = [_sentence_table(prepared, _match(prepared, load_frames(scheme)._matcher), load_frames(scheme),
+                             scheme=scheme) for scheme in SCHEMES]
     return {"frames": pd.concat(parts, ignore_index=True)}

@@ -33,10 +33,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
+from analysis.annotate.columns import typed_frame
 from analysis.corpus.codebook import Codebook
 from analysis.corpus.mentions import Mention, matcher, title_words
 from analysis.framing.quotes import annotate_quotes, article_inputs
@@ -61,6 +63,13 @@ that which who whom whose when where while because and but or as if than to of i
 into over after before during since until about against amid under between, is was are were
 """.split())
 _APPOSITIVE_BEFORE = re.compile(r"(?:^|[,;:(]\s*|\b(?:and|but|as)\s+)([^,;:()\"“”]{2,80}), $")
+_POSSESSIVE_NAME = re.compile(r"[A-Z][\w.-]*(?:'s|’s)")
+_POSSESSIVE_END = re.compile(r"(?:'s|’s)$")
+_APPOSITIVE_AFTER = re.compile(r", ([^,;:()\"“”]{2,80}?)(?:,|\.(?:\s|$)|;|$)")
+_CLOSES = re.compile(r"(?:,|\.(?:\s|$)|$)")
+_PREVIOUS_WORD = re.compile(r"(\S+)\s+$")
+_NP_WORD = re.compile(r"[^\s,;:.\"“”()!?]+|[,;:.\"“”()!?]")
+_WORDLIKE = re.compile(r"[\w’'-]")
 _COURTESY = frozenset({"mr.", "mrs.", "ms.", "dr.", "miss"})
 _DETERMINERS = frozenset({"a", "an", "the"})
 
@@ -68,7 +77,7 @@ _DETERMINERS = frozenset({"a", "an", "the"})
 def _normalise(words: list[str], affiliations: frozenset[str]) -> str:
     """Lower-cased label without leading determiners, affiliations and possessive names."""
     while words and (words[0].lower() in _DETERMINERS or words[0] in affiliations
-                     or re.fullmatch(r"[A-Z][\w.-]*(?:'s|’s)", words[0]) or words[0].lower() in _COURTESY
+                     or _POSSESSIVE_NAME.fullmatch(words[0]) or words[0].lower() in _COURTESY
                      or words[0].rstrip("'’s") in affiliations):
         words = words[1:]
     return " ".join(w for w in words if w.lower() not in _COURTESY).lower().strip(" ,.")
@@ -83,6 +92,41 @@ def _affiliation_words(codebook: Codebook) -> frozenset[str]:
     return frozenset(words)
 
 
+def codebook_view(codebook: Codebook) -> dict[str, object]:
+    """What of the codebook the labels read, as JSON-able data: the name words and each actor's aliases.
+
+    Recorded with a cached annotation so that after a codebook edit only the articles the
+    edit can touch get their labels recomputed (:func:`codebook_touches`).
+    """
+    return {"affiliations": sorted(_affiliation_words(codebook)),
+            "aliases": {actor.id: list(actor.aliases) for actor in codebook.actors}}
+
+
+def codebook_touches(old: dict, new: dict) -> Callable[[Sequence[str], Sequence[str], pd.DataFrame], np.ndarray] | None:
+    """A test for the articles whose labels a change from view ``old`` to ``new`` may change; None if none.
+
+    The test takes the articles' ids and document texts and the (new) mentions table, and
+    returns a flag per article. Labels use the name words only on words of the article's
+    text (so a changed word that does not occur in the text changes nothing), and an
+    actor's aliases only for its ``title`` mentions. Articles whose mentions changed are
+    recomputed anyway.
+    """
+    words = set(old.get("affiliations", ())) ^ set(new.get("affiliations", ()))
+    old_aliases, new_aliases = old.get("aliases", {}), new.get("aliases", {})
+    actors = {a for a in set(old_aliases) | set(new_aliases) if old_aliases.get(a) != new_aliases.get(a)}
+    if not words and not actors:
+        return None
+
+    def touched(article_ids: Sequence[str], documents: Sequence[str], mentions: pd.DataFrame) -> np.ndarray:
+        out = np.array([any(word in doc for word in words) for doc in documents], dtype=bool)
+        if actors and len(mentions):
+            titled = mentions.loc[(mentions["kind"] == "title") & mentions["actor_id"].isin(actors), "article_id"]
+            out |= pd.Index(article_ids).isin(titled)
+        return out
+
+    return touched
+
+
 def title_label(surface: str, aliases: Sequence[str], affiliations: frozenset[str]) -> str:
     """The title part of a folded mention: "Pentagon press secretary John Kirby" → "press secretary"."""
     for alias in sorted(aliases, key=len, reverse=True):
@@ -95,7 +139,7 @@ def _is_role_phrase(words: list[str]) -> bool:
     if not 1 <= len(words) <= 8:
         return False
     first, head = words[0], words[-1].lower().strip(",.")
-    starts = first.lower() in _DETERMINERS or re.search(r"(?:'s|’s)$", first) or first.lower() in title_words()
+    starts = first.lower() in _DETERMINERS or _POSSESSIVE_END.search(first) or first.lower() in title_words()
     return bool(starts) and (head in ROLE_NOUNS or head in title_words())
 
 
@@ -117,7 +161,7 @@ def find_labels(doc: str, sentences: Sequence[tuple[int, int, int]], mentions: S
             if label:
                 found.append((index, label, "title", _asserter(m.start, quotes), sid))
         # appositive after: "Kuleba, Ukraine's foreign minister,"
-        after = re.match(r", ([^,;:()\"“”]{2,80}?)(?:,|\.(?:\s|$)|;|$)", doc[m.end:min(s_end, m.end + 90)]) \
+        after = _APPOSITIVE_AFTER.match(doc[m.end:min(s_end, m.end + 90)]) \
             if doc.startswith(", ", m.end) else None
         if after and _is_role_phrase(after.group(1).split()):
             label = _normalise(after.group(1).split(), affiliations)
@@ -126,20 +170,19 @@ def find_labels(doc: str, sentences: Sequence[tuple[int, int, int]], mentions: S
         # appositive before: "Ukraine's foreign minister, Dmytro Kuleba,"
         before = _APPOSITIVE_BEFORE.search(doc[max(s_start, m.start - 90):m.start]) \
             if doc.startswith(", ", m.start - 2) else None
-        closes = re.match(r"(?:,|\.(?:\s|$)|$)", doc[m.end:s_end])
+        closes = _CLOSES.match(doc[m.end:s_end])
         if before and closes and _is_role_phrase(before.group(1).split()):
             label = _normalise(before.group(1).split(), affiliations)
             if label:
                 found.append((index, label, "appositive", _asserter(m.start, quotes), sid))
-        # predicate nominal: "Russia is the aggressor"
-        previous = re.search(r"(\S+)\s+$", doc[max(s_start, m.start - 40):m.start])
-        governed = previous is not None and previous.group(1).lower() in _NP_STOP     # "from Germany is"
-        if m.kind in ("name", "title", "metonym", "pattern") and not governed:
-            copula = _COPULA.match(doc, m.end, s_end)
-            if copula:
+        # predicate nominal: "Russia is the aggressor" (not "from Germany is"); the copula is the cheap test
+        copula = _COPULA.match(doc, m.end, s_end) if m.kind in ("name", "title", "metonym", "pattern") else None
+        if copula:
+            previous = _PREVIOUS_WORD.search(doc[max(s_start, m.start - 40):m.start])
+            if previous is None or previous.group(1).lower() not in _NP_STOP:
                 words = []
-                for word in re.finditer(r"[^\s,;:.\"“”()!?]+|[,;:.\"“”()!?]", doc[copula.end():s_end]):
-                    if word.group().lower() in _NP_STOP or not re.match(r"[\w’'-]", word.group()):
+                for word in _NP_WORD.finditer(doc[copula.end():s_end]):
+                    if word.group().lower() in _NP_STOP or not _WORDLIKE.match(word.group()):
                         break
                     words.append(word.group())
                     if len(words) >= 4:
@@ -185,13 +228,7 @@ def annotate_labels(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], 
             rows["asserted_by"].append(asserted_by)
             rows["sentence_id"].append(sid)
             rows["evidence"].append(doc[spans[sid][0]:spans[sid][1]] if spans else "")
-    frame = pd.DataFrame(rows)
-    for column in ("mention_id", "sentence_id"):
-        frame[column] = frame[column].astype("int32")
-    for column in LABEL_COLUMNS:
-        if column not in ("mention_id", "sentence_id"):
-            frame[column] = frame[column].astype("str")
-    return {"labels": frame}
+    return {"labels": typed_frame(rows, ints=("mention_id", "sentence_id"))}
 
 
 def label_counts(labels: pd.DataFrame, *, by: Sequence[str] = ("actor_id", "label")) -> pd.DataFrame:

@@ -60,11 +60,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.annotate.columns import typed_frame
 from analysis.corpus.codebook import Codebook
 from analysis.corpus.reader import document_text
 from analysis.corpus.mentions import Mention, _trie_regex, speech_verbs
 from analysis.paths import RESOURCES
-from analysis.corpus.text import is_word, token_spans
+from analysis.corpus.text import count_words
 from analysis.framing.speakers import (_PRONOUNS, Speaker, _Article, _strip_span, phrase_after, recipient_after,
                                        resolve_phrase, subject_before)
 
@@ -82,6 +83,20 @@ _TRAILING_REST = re.compile(
     r"\s*(?:(?:on|in|at|during|late|last|this|earlier|early|later|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|to|according|after|before|via|through|when|while|as)\b[^,;:\"“”]{0,60})?[.!?]?\s*")
 _THAT = re.compile(r"[^\"“”]{0,80}?\bthat\b\s*")
+#: "according to" (its word boundary is checked apart: a leading ``\b`` would make ``re`` try every position).
+_ACCORDING = re.compile(r"[Aa]ccording to\s+")
+_WORD_CHAR = re.compile(r"\w")
+_AFTER_ACCORDING = re.compile(r"\s*,?\s*[Aa]ccording to\s+")
+_AFTER_ACCORDING_CUE = re.compile(r"\s*,?\s*[Aa]ccording to\s")
+_FULL_STOP = re.compile(r"\s*[.!?]")
+_QUOTE_MARK = re.compile(r"[\"“”]")
+_NEW_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
+_DIRECT_FOLLOWS = re.compile(r"\s*[,:]?\s*[\"“]")
+_TRAILING_HEAD = re.compile(r"(.*\S),\s+[^,;:\"“”]{1,80}$", re.S)
+_THAT_WORD = re.compile(r"\bthat\b")
+_CLOSING_QUOTE = re.compile(r"[\"”]\s*$")
+_AND = re.compile(r"\s+and\s+")
+_QUOTE_BEFORE = re.compile(r"[\"”]\s*,?\s*$")
 _TRAIL = " \t\n,;:—–-"
 
 
@@ -102,6 +117,8 @@ class _Verbs:
     pattern: re.Pattern
     forms: dict[str, tuple[str, str]]
     object_lemmas: frozenset[str]
+    cue: re.Pattern  # a speech verb cue before an opening quote mark ("Kirby said: ", "… and emphasized, ")
+    stop: re.Pattern  # where indirect speech stops: a coordinated speech verb or a following direct quote
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +131,9 @@ def attribution_lexicon() -> dict:
 def _verbs() -> _Verbs:
     forms = speech_verbs()
     pattern = re.compile(r"(?<![\w-])(?:" + _trie_regex(forms) + r")(?![\w-])")
-    return _Verbs(pattern, forms, frozenset(attribution_lexicon().get("object_verbs", [])))
+    cue = re.compile(r"(?:^|\s)(" + pattern.pattern + r")((?:\s+[^,:\"“”]{1,40}?)?)\s*[,:]?\s*$")
+    stop = re.compile(r",?\s+and\s+(?:" + pattern.pattern + r")\b|,\s*[\"“][A-Z]")
+    return _Verbs(pattern, forms, frozenset(attribution_lexicon().get("object_verbs", [])), cue, stop)
 
 
 def verb_class(form: str) -> tuple[str, str]:
@@ -170,8 +189,8 @@ def find_quotes(doc: str, sentences: Sequence[tuple[int, int, int]], mentions: S
             if quote is not None:
                 quotes.append(quote)
     # 3. according to X
-    for match in re.finditer(r"\b[Aa]ccording to\s+", doc):
-        if art.in_quote(match.start()):
+    for match in _ACCORDING.finditer(doc):
+        if (match.start() and _WORD_CHAR.match(doc, match.start() - 1)) or art.in_quote(match.start()):
             continue
         quote = _according_to(art, match)
         if quote is not None:
@@ -200,14 +219,14 @@ def _quotation(art: _Article, open_mark: int, close_mark: int, speech, used_verb
     tail_start = close_mark + 1
     tail = doc[tail_start:min(hi, tail_start + 160)]
     after = None
-    if re.match(r"\s*,?\s*[Aa]ccording to\s", tail):
-        at = tail_start + re.match(r"\s*,?\s*[Aa]ccording to\s+", tail).end()
+    if _AFTER_ACCORDING_CUE.match(tail):
+        at = tail_start + _AFTER_ACCORDING.match(tail).end()
         speaker = resolve_phrase(art, *phrase_after(art, at, hi))
         if speaker is not None:
             after = (speaker, "according to", "", "after")
-    if after is None and not re.match(r"\s*[.!?]", tail) or (after is None and doc[close_mark - 1:close_mark] in ",!?"):
+    if after is None and not _FULL_STOP.match(tail) or (after is None and doc[close_mark - 1:close_mark] in ",!?"):
         verb = verbs.pattern.search(tail, 0)
-        if verb is not None and verb.start() <= 100 and not re.search(r"[\"“”]", tail[:verb.start()]):
+        if verb is not None and verb.start() <= 100 and not _QUOTE_MARK.search(tail[:verb.start()]):
             gap = tail[:verb.start()]
             verb_pos = tail_start + verb.start()
             if not gap.strip(" ,"):                               # "…," said Kirby
@@ -218,7 +237,7 @@ def _quotation(art: _Article, open_mark: int, close_mark: int, speech, used_verb
                     after = (speaker, verb.group(), rec, "after_inverted")
                     used_verbs.add(verb_pos)
             elif art.sentence_of(verb_pos) in (close_sid, art.sentence_of(close_mark + 1)) \
-                    and not re.search(r"[.!?]\s+[A-Z]", gap.replace("Mr. ", "Mr ").replace("Dr. ", "Dr ")):
+                    and not _NEW_SENTENCE.search(gap.replace("Mr. ", "Mr ").replace("Dr. ", "Dr ")):
                 speaker = subject_before(art, verb_pos, tail_start)
                 if speaker == "coordinated":
                     speaker = None
@@ -230,7 +249,7 @@ def _quotation(art: _Article, open_mark: int, close_mark: int, speech, used_verb
     # b. a cue before the opening mark: "Kirby said: …", "… and emphasized, …"
     before = None
     head = doc[s_start:open_mark]
-    cue = re.search(r"(?:^|\s)(" + verbs.pattern.pattern + r")((?:\s+[^,:\"“”]{1,40}?)?)\s*[,:]?\s*$", head)
+    cue = verbs.cue.search(head)
     if cue and not art.in_quote(s_start + cue.start(1)):
         verb_pos = s_start + cue.start(1)
         for match, subject in speech.get(sid, []):
@@ -298,12 +317,12 @@ def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int, *, nex
     if lemma == "tell" and not recipient:
         return None
     rest = doc[after:s_end]
-    if re.match(r"\s*[,:]?\s*[\"“]", rest):
+    if _DIRECT_FOLLOWS.match(rest):
         return None                                            # a direct quote follows
     s_start = art.sentences[sid][0]
-    trailing = re.match(r"(.*\S),\s+[^,;:\"“”]{1,80}$", doc[s_start:match.start()], re.S)
-    if trailing and _TRAILING_REST.fullmatch(rest) and not re.search(r"\bthat\b", rest) \
-            and not re.search(r"[\"”]\s*$", trailing.group(1)):
+    trailing = _TRAILING_HEAD.match(doc[s_start:match.start()])
+    if trailing and _TRAILING_REST.fullmatch(rest) and not _THAT_WORD.search(rest) \
+            and not _CLOSING_QUOTE.search(trailing.group(1)):
         start, end = _strip_span(doc, s_start, s_start + len(trailing.group(1)), " \t\n,;:")
         if end - start >= 3 and len(doc[start:end].split()) >= 3:  # "Russia will respond, the Kremlin said."
             return Quote("indirect", start, end, subject, match.group(), recipient, "trailing")
@@ -328,7 +347,7 @@ def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int, *, nex
         if cut > content_start:
             content_end = cut
     # stop before a coordinated speech verb ("… and emphasized, …") or a following direct quote
-    stop = re.search(r",?\s+and\s+(?:" + verbs.pattern.pattern + r")\b|,\s*[\"“][A-Z]", doc[content_start:s_end])
+    stop = verbs.stop.search(doc[content_start:s_end])
     if stop:
         content_end = content_start + stop.start()
     start, end = _strip_span(doc, content_start, content_end, " \t\n,;:")
@@ -340,7 +359,7 @@ def _indirect(art: _Article, match: re.Match, subject: Speaker, sid: int, *, nex
 
 
 def _last_and(doc: str, lo: int, hi: int) -> int:
-    found = [m.start() for m in re.finditer(r"\s+and\s+", doc[lo:hi])]
+    found = [m.start() for m in _AND.finditer(doc[lo:hi])]
     return lo + found[-1] if found else -1
 
 
@@ -353,7 +372,7 @@ def _according_to(art: _Article, match: re.Match) -> Quote | None:
     if speaker is None or speaker.type == "unknown":
         return None
     head = doc[s_start:match.start()]
-    if re.search(r"[\"”]\s*,?\s*$", head):
+    if _QUOTE_BEFORE.search(head):
         return None                                             # "…," according to X: a direct quote
     left = _strip_span(doc, s_start, match.start())
     right = _strip_span(doc, np_end, s_end, " \t\n,;:.!?")
@@ -370,7 +389,7 @@ def _according_to(art: _Article, match: re.Match) -> Quote | None:
 
 def n_words(text: str) -> int:
     """Word tokens (tokens with a letter) of ``text``, as the token layer counts them."""
-    return sum(1 for s, e in token_spans(text) if is_word(text[s:e]))
+    return count_words(text)
 
 
 def quotes_table(article_id: str, doc: str, quotes: Sequence[Quote], sentence_starts: Sequence[int]) -> dict:
@@ -405,25 +424,40 @@ def _by_article(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def empty_quotes() -> pd.DataFrame:
-    return _typed(pd.DataFrame({c: [] for c in QUOTE_COLUMNS}))
+    return _typed({c: [] for c in QUOTE_COLUMNS})
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    for column in ("quote_id", "start", "end", "sentence_id", "n_words"):
-        frame[column] = frame[column].astype("int32")
-    for column in QUOTE_COLUMNS:
-        if column not in ("quote_id", "start", "end", "sentence_id", "n_words"):
-            frame[column] = frame[column].astype("str")
-    return frame
+def _typed(columns: Mapping[str, list]) -> pd.DataFrame:
+    return typed_frame(columns, ints=("quote_id", "start", "end", "sentence_id", "n_words"))
 
 
-def article_inputs(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame]):
-    """Yield (article_id, doc, sentences [(start, end, paragraph)], mentions [Mention]) per article."""
+ArticleInputs = list[tuple[str, str, list[tuple[int, int, int]], list[Mention]]]
+_LAST_INPUTS: tuple[tuple, ArticleInputs] | None = None
+
+
+def article_inputs(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> ArticleInputs:
+    """(article_id, doc, sentences [(start, end, paragraph)], mentions [Mention]) per article.
+
+    Quotes, roles and labels read the same batch in turn, so the last batch's inputs are
+    kept (by the identity of its three frames, which layers treat as read-only).
+    """
+    global _LAST_INPUTS
+    key = (articles, tables["sentences"], tables["mentions"])
+    last = _LAST_INPUTS
+    if last is not None and all(a is b for a, b in zip(last[0], key)):
+        return last[1]
+    inputs = list(_article_inputs(articles, tables))
+    _LAST_INPUTS = (key, inputs)
+    return inputs
+
+
+def _article_inputs(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame]):
     sentences, mentions = tables["sentences"], tables["mentions"]
     s_rows, m_rows = _by_article(sentences), _by_article(mentions)
     s_start, s_end, s_par = (sentences[c].to_numpy() for c in ("start", "end", "paragraph_id"))
     m_start, m_end, m_actor, m_kind = (mentions[c].to_numpy() for c in ("start", "end", "actor_id", "kind"))
-    for article_id, title, text in articles[["article_id", "title", "text"]].itertuples(index=False):
+    for article_id, title, text in zip(articles["article_id"].tolist(), articles["title"].tolist(),
+                                       articles["text"].tolist()):
         doc = document_text(title, text)
         rows = s_rows.get(article_id, np.empty(0, dtype=int))
         spans = list(zip(s_start[rows].tolist(), s_end[rows].tolist(), s_par[rows].tolist()))
@@ -441,7 +475,7 @@ def annotate_quotes(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], 
         columns = quotes_table(article_id, doc, find_quotes(doc, spans, found), [s for s, _, _ in spans])
         for column, values in columns.items():
             merged[column].extend(values)
-    return {"quotes": _typed(pd.DataFrame(merged))}
+    return {"quotes": _typed(merged)}
 
 
 def quote_spans_of(quotes: pd.DataFrame, article_id: str) -> list[tuple[int, int, str, str]]:

@@ -35,7 +35,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple, Sequence
 
-from analysis.corpus.mentions import Mention
+from analysis.corpus.mentions import Mention, _trie_regex
 from analysis.framing.quote_marks import quote_mark_spans
 
 SPEAKER_TYPES = ("actor", "unnamed", "named_other", "unknown")
@@ -74,16 +74,19 @@ October November December Today Yesterday Tonight Mr. Mrs. Ms. Dr.
 #: Where a subject's trailing adverbial starts ("The White House on Wednesday warned").
 _ADVERBIAL = re.compile(r"\s+(?:on|in|at|during|late|early|earlier|last|this|over|from|after|before|with|"
                         r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_ADVERBS_BEFORE_VERB = re.compile(
-    r"(?:\s+(?:has|have|had|also|later|earlier|then|again|previously|repeatedly|reportedly|publicly|"
-    r"privately|recently|once|already|never|long|just|would|will|did|does|do|has long|had earlier|"
-    r"separately|further|similarly|subsequently|quickly|immediately|personally|directly|"
-    r"explicitly|specifically|had also|has also))*\s*$")
-_CLAUSE_WORDS = re.compile(
-    r"\b(?:that|which|who|whom|while|when|because|after|before|but|as|if|so|where|although|though|since|"
-    r"until|whether|what|how|why|then|said|says|told)\b(?!.*\b(?:that|which|who|whom|while|when|because|"
-    r"after|before|but|as|if|so|where|although|though|since|until|whether|what|how|why|then|said|says|"
-    r"told)\b)", re.S)
+#: Adverbs and auxiliaries between a subject and its speech verb ("Kirby has also said").
+_ADVERBS = ("has", "have", "had", "also", "later", "earlier", "then", "again", "previously", "repeatedly", "reportedly",
+            "publicly", "privately", "recently", "once", "already", "never", "long", "just", "would", "will", "did",
+            "does", "do", "has long", "had earlier", "separately", "further", "similarly", "subsequently", "quickly",
+            "immediately", "personally", "directly", "explicitly", "specifically", "had also", "has also")
+_ADVERBS_BEFORE_VERB = re.compile(r"(?:\s+(?:" + "|".join(_ADVERBS) + r"))*\s*$")
+_ADVERB_ENDS = frozenset(adverb.split()[-1] for adverb in _ADVERBS)
+_CLAUSE_WORD_LIST = ("that|which|who|whom|while|when|because|after|before|but|as|if|so|where|although|though|since|"
+                     "until|whether|what|how|why|then|said|says|told")
+#: A clause word with no clause word after it (the subject starts after it). Kept as the rule's statement;
+#: :func:`_after_last_clause_word` finds the same match in one pass.
+_CLAUSE_WORDS = re.compile(r"\b(?:" + _CLAUSE_WORD_LIST + r")\b(?!.*\b(?:" + _CLAUSE_WORD_LIST + r")\b)", re.S)
+_CLAUSE_WORD = re.compile(r"\b(?:" + _trie_regex(_CLAUSE_WORD_LIST.split("|")) + r")\b")  # a trie: one test per place
 _BREAK_WORDS = frozenset("""
 in on at during to for with from who that which after before when as while about by of over into amid
 under since until than because if but and or said says told added on,
@@ -93,6 +96,19 @@ that on in at during about after before last this earlier later when while if ab
 tonight monday tuesday wednesday thursday friday saturday sunday the the. it he she they we there
 """.split())
 _RECIPIENT_STOP = _RECIPIENT_STOP - {"the"}
+_DETERMINER_TO_END = re.compile(r"\b(?:a|an|the|A|An|The|one|One|two|three|several|Several|some|Some|many|Many|"
+                                r"other|two|senior|Senior)\b[^,;:]*$")
+_CONJUNCTION = re.compile(r"\s(?:and|&)\s")
+_NAME_AT_END = re.compile(r"(?:(?:[A-Z][\w'’.-]*|of|al-|de)\s+){0,3}[A-Z][\w'’-]*$")
+_CONJUNCTS = re.compile(r"\s+(?:and|&)\s+|,\s+")
+_AND_AT_END = re.compile(r"(?:^|\s)and\s*,?\s*$")
+_NAME_AND_AT_END = re.compile(r"[A-Z][\w.]*\s+and\s*$")
+_PHRASE_WORD = re.compile(r"[^\s,;:\"“”()]+")
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.){2,}|Mr\.|Mrs\.|Ms\.|Dr\.|Gen\.|Sen\.|Rep\.|Gov\.|Lt\.|Col\.|St\.")
+_SPACES = re.compile(r"\s+")
+_TO = re.compile(r"\s+to\s+")
+_RECIPIENT_WORD = re.compile(r"[^\s,;:\"“”]+")
+_NUMBER_WORD = re.compile(r"\d.*")
 
 
 class Speaker(NamedTuple):
@@ -118,6 +134,17 @@ class _Article:
         self.mark_starts = [a for a, _ in self.marks]
         self.mentions = sorted(mentions)
         self.mention_starts = [m.start for m in self.mentions]
+        self._by_last_word: dict[str, list[Mention]] | None = None
+
+    def named_by_last_word(self, word: str) -> list[Mention]:
+        """The ``name`` and ``title`` mentions whose text ends with " " + ``word``, in mention order."""
+        if self._by_last_word is None:
+            self._by_last_word = {}
+            for m in self.mentions:
+                surface = self.doc[m.start:m.end]
+                if m.kind in ("name", "title") and " " in surface:
+                    self._by_last_word.setdefault(surface.rsplit(" ", 1)[1], []).append(m)
+        return self._by_last_word.get(word, [])
 
     def sentence_of(self, pos: int) -> int:
         return max(0, bisect_right(self.sentence_starts, pos) - 1)
@@ -164,7 +191,7 @@ def _resolve_core(art: _Article, start: int, end: int) -> Speaker | None:
         return None
     mentions = art.mentions_in(start, end)
     ids = tuple(dict.fromkeys(m.actor_id for m in mentions))
-    if len(mentions) > 1 and re.search(r"\s(?:and|&)\s", phrase):
+    if len(mentions) > 1 and _CONJUNCTION.search(phrase):
         parts = _conjuncts(art, start, end)
         if parts and all(p is not None and p.type == "actor" for p in parts):
             joined = tuple(dict.fromkeys(a for p in parts for a in p.actor_ids))
@@ -186,7 +213,7 @@ def _resolve_core(art: _Article, start: int, end: int) -> Speaker | None:
                        tuple(dict.fromkeys(m.actor_id for m in mentions if m.start >= unnamed_start)))
     if head in GROUP_HEADS and ids:
         return Speaker(ids, phrase, "actor")
-    name = re.search(r"(?:(?:[A-Z][\w'’.-]*|of|al-|de)\s+){0,3}[A-Z][\w'’-]*$", phrase)
+    name = _NAME_AT_END.search(phrase)
     if name:
         text = name.group()
         kept = [w for w in text.split() if w not in _NOT_NAMES and w.lower() not in _title_words()]
@@ -200,9 +227,13 @@ def _resolve_core(art: _Article, start: int, end: int) -> Speaker | None:
 
 def _surname_actor(art: _Article, surname: str, before: int) -> str | None:
     """The codebook actor an earlier mention of which ends with ``surname`` ("Kamala Harris" … "Harris")."""
-    for mention in reversed(art.mentions):
-        if mention.end <= before and mention.kind in ("name", "title") \
-                and art.doc[mention.start:mention.end].endswith(" " + surname):
+    if any(char.isspace() for char in surname):  # never so for a word of a split phrase; kept for exactness
+        candidates = [m for m in art.mentions if m.kind in ("name", "title")
+                      and art.doc[m.start:m.end].endswith(" " + surname)]
+    else:
+        candidates = art.named_by_last_word(surname)
+    for mention in reversed(candidates):
+        if mention.end <= before:
             return mention.actor_id
     return None
 
@@ -220,14 +251,13 @@ def _title_words() -> frozenset[str]:
 
 def _np_start(doc: str, start: int, end: int) -> int:
     """Where an unnamed-source noun phrase starts inside ``doc[start:end]`` (at its determiner if any)."""
-    match = re.search(r"\b(?:a|an|the|A|An|The|one|One|two|three|several|Several|some|Some|many|Many|other|"
-                      r"two|senior|Senior)\b[^,;:]*$", doc[start:end])
+    match = _DETERMINER_TO_END.search(doc[start:end])
     return start + match.start() if match else start
 
 
 def _conjuncts(art: _Article, start: int, end: int) -> list[Speaker | None]:
     parts, cursor = [], start
-    for match in re.finditer(r"\s+(?:and|&)\s+|,\s+", art.doc[start:end]):
+    for match in _CONJUNCTS.finditer(art.doc[start:end]):
         parts.append((cursor, start + match.start()))
         cursor = start + match.end()
     parts.append((cursor, end))
@@ -253,8 +283,8 @@ def subject_before(art: _Article, verb_start: int, lo: int) -> Speaker | None | 
         if cut >= 0:
             left_start = max(left_start, cut + 1)
     left = doc[left_start:verb_start]
-    left = left[:_ADVERBS_BEFORE_VERB.search(left).start()]
-    if re.search(r"(?:^|\s)and\s*,?\s*$", left) and not re.search(r"[A-Z][\w.]*\s+and\s*$", left):
+    left = left[:_before_adverbs(left)]
+    if _ends_with_and(left) and _AND_AT_END.search(left) and not _NAME_AND_AT_END.search(left):
         return "coordinated"
     stripped = left.rstrip()
     if stripped.endswith(","):                       # "Kirby, during a briefing …, said"
@@ -272,11 +302,41 @@ def subject_before(art: _Article, verb_start: int, lo: int) -> Speaker | None | 
     return _resolve_subject(art, left_start, left_start + len(stripped))
 
 
+def _before_adverbs(left: str) -> int:
+    """Where the adverbs and auxiliaries at the end of ``left`` start (``_ADVERBS_BEFORE_VERB``).
+
+    Without one of them as its last word, the answer is the end of ``left`` without its
+    trailing white space; only otherwise is the pattern run (it tries every position).
+    """
+    trimmed = left.rstrip()
+    if not trimmed or trimmed.rsplit(None, 1)[-1] not in _ADVERB_ENDS:
+        return len(trimmed)
+    return _ADVERBS_BEFORE_VERB.search(left).start()
+
+
+def _ends_with_and(left: str) -> bool:
+    """A cheap necessary condition of ``_AND_AT_END``: "and", then white space and at most one comma."""
+    trimmed = left.rstrip()
+    if trimmed.endswith(","):
+        trimmed = trimmed[:-1].rstrip()
+    return trimmed.endswith("and")
+
+
+def _after_last_clause_word(text: str) -> int:
+    """End of the clause word that no other follows (``_CLAUSE_WORDS``), or 0.
+
+    Clause words are whole words, so they never overlap, and the match of
+    ``_CLAUSE_WORDS`` (the leftmost not followed by another) is the last one ``finditer``
+    finds; the look-ahead would rescan the rest of the text at every candidate.
+    """
+    end = 0
+    for match in _CLAUSE_WORD.finditer(text):
+        end = match.end()
+    return end
+
+
 def _resolve_subject(art: _Article, start: int, end: int) -> Speaker | None:
-    text = art.doc[start:end]
-    match = _CLAUSE_WORDS.search(text)
-    if match:
-        start += match.end()
+    start += _after_last_clause_word(art.doc[start:end])
     # a subject does not hold a verb: keep only the noun phrase that ends at the verb
     return resolve_phrase(art, start, end)
 
@@ -287,7 +347,7 @@ def phrase_after(art: _Article, start: int, hi: int) -> tuple[int, int]:
     while start < hi and doc[start].isspace():
         start += 1
     cursor, end, n = start, start, 0
-    for match in re.finditer(r"[^\s,;:\"“”()]+", doc[start:min(hi, start + 120)]):
+    for match in _PHRASE_WORD.finditer(doc[start:min(hi, start + 120)]):
         word = match.group()
         if doc[start + match.start() - 1:start + match.start()] in (",", ";", ":", "\"", "“", "”") and n:
             break
@@ -309,7 +369,7 @@ def phrase_after(art: _Article, start: int, hi: int) -> tuple[int, int]:
 
 
 def _is_abbreviation(word: str) -> bool:
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.){2,}|Mr\.|Mrs\.|Ms\.|Dr\.|Gen\.|Sen\.|Rep\.|Gov\.|Lt\.|Col\.|St\.", word))
+    return bool(_ABBREVIATION.fullmatch(word))
 
 
 def recipient_after(art: _Article, lemma: str, verb_end: int, hi: int) -> tuple[str, int]:
@@ -317,20 +377,20 @@ def recipient_after(art: _Article, lemma: str, verb_end: int, hi: int) -> tuple[
     doc = art.doc
     rest = doc[verb_end:hi]
     if lemma == "tell":
-        match = re.match(r"\s+", rest)
+        match = _SPACES.match(rest)
         offset = verb_end + (match.end() if match else 0)
     else:
-        match = re.match(r"\s+to\s+", rest)
+        match = _TO.match(rest)
         if not match:
             return "", verb_end
         offset = verb_end + match.end()
-    words = list(re.finditer(r"[^\s,;:\"“”]+", doc[offset:min(hi, offset + 80)]))
+    words = list(_RECIPIENT_WORD.finditer(doc[offset:min(hi, offset + 80)]))
     end, n = offset, 0
     for word in words:
         if word.start() > (end - offset) + 1 and doc[end:offset + word.start()].strip():
             break
         low = word.group().lower()
-        if low in _RECIPIENT_STOP or re.fullmatch(r"\d.*", low):
+        if low in _RECIPIENT_STOP or _NUMBER_WORD.fullmatch(low):
             break
         end = offset + word.end()
         n += 1

@@ -21,7 +21,6 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 from typing import Sequence
 
@@ -29,18 +28,8 @@ import numpy as np
 
 from analysis.paths import RESOURCES
 from analysis.sentiment.newsmtsc import LABELS
-from analysis.sentiment.target_features import (
-    _FAM,
-    _FAMILIES,
-    Settings,
-    _expand,
-    _interval_arrays,
-    _locate,
-    _residual,
-    _sentence_info,
-    _sentence_mask,
-    _span_tokens,
-)
+from analysis.sentiment.target_batch import FeatureTables, chunk_sums
+from analysis.sentiment.target_features import Settings
 
 __all__ = ["TargetModel", "load_model"]
 
@@ -87,19 +76,7 @@ class TargetModel:
         self._num_keys = [k[1:] for k in self._num_names]
         self._num_w = (self.weights[[self.index[k] for k in self._num_names]]
                        if self._num_names else np.zeros((0, 3)))
-        # per-token word families: word id -> integer weights of "<family>:<word>" for every family
-        vocab: dict[str, int] = {}
-        entries = []
-        for name, j in self.index.items():
-            fam, sep, word = name.partition(":")
-            if sep and fam in _FAM:
-                entries.append((vocab.setdefault(word, len(vocab) + 1), _FAM[fam], j))
-        self._vocab = vocab
-        self._word_q = np.zeros((len(vocab) + 1, len(_FAMILIES), 3), dtype=np.int32)  # row 0: unknown word
-        if entries:
-            w_id, f_id, j_id = (np.array(x, dtype=np.intp) for x in zip(*entries))
-            self._word_q[w_id, f_id] = self.q[j_id]
-        self._word_q_t = np.ascontiguousarray(self._word_q.reshape(len(vocab) + 1, -1).T)  # (families*3, words)
+        self._tables: FeatureTables | None = None  # built on first use (parsing every feature name)
         self._memo: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
     # -- the reference path: named features of one target --------------------
@@ -153,60 +130,35 @@ class TargetModel:
         return [hit if hit is not None else done[k] for k, hit in zip(keys, out)]
 
     def _score_chunk(self, keys: Sequence[tuple[str, tuple[tuple[int, int], ...]]]) -> list[np.ndarray]:
-        settings = self.settings
-        get = self.index.get
-        vocab_get = self._vocab.get
-        word_ids: list[int] = []  # the chunk's sentences' masked tokens, concatenated
-        geo: list[tuple[int, int, int, int, int, int, int, int]] = []  # offset, n, t0, t1, c0, c1, o0, o1
-        plain: list[bool] = []
-        nums: list[dict[str, float]] = []
-        ids: list[int] = []
-        owner: list[int] = []
-        sizes: list[int] = []
-        m = 0
-        for sentence, spans in keys:
-            sizes.append(len(spans))
-            info = _sentence_info(sentence)
-            if not info.tokens:
-                for _ in spans:  # no tokens: the bias alone
-                    geo.append((0, 0, 0, 0, 0, 0, 0, -1))
-                    plain.append(False)
-                    nums.append({})
-                    m += 1
-                continue
-            offset = len(word_ids)
-            span_tok = [_span_tokens(info, a, b) for a, b in spans]
-            mask = _sentence_mask(info, span_tok)
-            word_ids += map(vocab_get, mask, repeat(0))
-            n = len(mask)
-            for j in range(len(spans)):
-                tg = _locate(info, spans, j, span_tok, mask)
-                feats, num = _residual(tg, settings)
-                if not tg.plain:  # another target overlaps this one: its words differ from the shared mask
-                    feats += _expand(tg, settings)
-                found = [idx for idx in map(get, feats) if idx is not None]
-                ids += found
-                owner += [m] * len(found)
-                geo.append((offset, n, tg.t0, tg.t1, tg.c0, tg.c1, tg.o0, tg.o1))
-                plain.append(tg.plain)
-                nums.append(num)
-                m += 1
-        qsum = np.zeros((m, 3), dtype=np.int64)
-        if ids:
-            q = self.q[ids]
-            own = np.asarray(owner)
-            for c in range(3):
-                qsum[:, c] = np.rint(np.bincount(own, weights=q[:, c], minlength=m)).astype(np.int64)
-        if word_ids:  # integer prefix sums over the chunk's tokens, one row per (family, class)
-            rows = self._word_q_t[:, np.asarray(word_ids)]
-            prefix = np.zeros((rows.shape[0], rows.shape[1] + 1), dtype=np.int32)  # |sums| < 127 * tokens
-            np.cumsum(rows, axis=1, out=prefix[:, 1:])
-            fam, lo, hi = _interval_arrays(np.asarray(geo, dtype=np.int64), np.asarray(plain), settings)
-            fam3 = fam[:, :, None] * 3 + np.arange(3)
-            qsum += (prefix[fam3, hi[:, :, None]] - prefix[fam3, lo[:, :, None]]).sum(axis=1)
-        num = np.array([[d.get(k, 0.0) for k in self._num_keys] for d in nums], dtype=np.float64)
-        probs = _softmax(self._z(qsum, num.reshape(m, len(self._num_keys))))
+        sizes = [len(spans) for _, spans in keys]
+        spans = [span for _, item in keys for span in item]
+        probs = self.score_targets([sentence for sentence, _ in keys], np.repeat(np.arange(len(keys)), sizes),
+                                   np.array([a for a, _ in spans], dtype=np.int64),
+                                   np.array([b for _, b in spans], dtype=np.int64), chunk=len(keys) or 1)
         return np.split(probs, np.cumsum(sizes)[:-1])
+
+    def score_targets(self, sentences: Sequence[str], sentence: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                      *, chunk: int = 4096) -> np.ndarray:
+        """Class probabilities ``(m, 3)`` of ``m`` targets given as arrays, without the memo.
+
+        Target ``i`` is ``sentences[sentence[i]][starts[i]:ends[i]]`` (``sentence`` non-decreasing);
+        the other targets of its sentence are its others. The same floats as :meth:`score_many`;
+        :func:`analysis.sentiment.tone.score_mentions` calls it with the columns of a mention table.
+        """
+        sentence = np.asarray(sentence, dtype=np.int64)
+        out = np.empty((len(sentence), 3), dtype=np.float64)
+        for first in range(0, len(sentences), chunk):
+            lo, hi = np.searchsorted(sentence, [first, first + chunk])
+            qsum, num = chunk_sums(self._feature_tables(), sentences[first:first + chunk], sentence[lo:hi] - first,
+                                   starts[lo:hi], ends[lo:hi], self._num_keys)
+            out[lo:hi] = _softmax(self._z(qsum, num))
+        return out
+
+    def _feature_tables(self) -> FeatureTables:
+        """The weights as lookup tables for :func:`analysis.sentiment.target_batch.chunk_sums` (built once)."""
+        if self._tables is None:
+            self._tables = FeatureTables(self.index, self.q, self.settings)
+        return self._tables
 
     # -- (de)serialisation: int8-quantised weights, base64, per-class scale --
     def to_json(self) -> dict:

@@ -45,6 +45,8 @@ from analysis.sentiment.vader import fast_analyzer, nltk_analyzer
 
 __all__ = [
     "annotate_sentiment",
+    "annotate_sentence_sentiment",
+    "annotate_mention_sentiment",
     "evidence_table",
     "quote_tone",
     "with_articles",
@@ -147,7 +149,7 @@ def score_sentences(sentences: pd.DataFrame, *, neutral_band: float = THRESHOLD)
     """
     _require(sentences, ["article_id", "sentence_id", "text"], "sentences")
     fv = fast_analyzer()
-    scores = [fv.scores(t) for t in sentences["text"].astype(str)]
+    scores = list(map(fv.scores, sentences["text"].astype(str).tolist()))
     arr = np.array(scores, dtype=np.float64).reshape(len(scores), 4)
     out = pd.DataFrame({
         "article_id": sentences["article_id"].to_numpy(),
@@ -192,43 +194,21 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
     if mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c.startswith("p_") or c == "score" else "object")
                              for c in MENTION_COLUMNS})
-    sent = sentences.set_index(["article_id", "sentence_id"])[["start", "text"]]
-    key = pd.MultiIndex.from_frame(mentions[["article_id", "sentence_id"]])
-    missing = ~key.isin(sent.index)
-    if missing.any():
-        row = mentions[missing].iloc[0]
-        raise KeyError(f"mention {row['mention_id']!r} of article {row['article_id']!r} refers to sentence "
-                       f"{row['sentence_id']!r}, which is not in the sentences table")
-    joined = sent.reindex(key)
-    s_start = joined["start"].to_numpy()
-    texts = joined["text"].to_numpy()
-    m_start = mentions["start"].to_numpy() - s_start
-    m_end = mentions["end"].to_numpy() - s_start
-    groups = pd.Series(np.arange(len(mentions))).groupby(
-        [mentions["article_id"].to_numpy(), mentions["sentence_id"].to_numpy()], sort=False).indices
-    model = load_model() if method in ("default", "learned") else None
+    texts, group, m_start, m_end = _mention_spans(sentences, mentions)
     res = np.full((len(mentions), 4), np.nan)
     labels = np.empty(len(mentions), dtype=object)
-    items = []
-    for rows in groups.values():
-        spans = [(int(m_start[r]), int(m_end[r])) for r in rows]
-        text = texts[rows[0]]
-        for k, ((a, b), r) in enumerate(zip(spans, rows)):
-            if not (0 <= a <= b <= len(text)):
-                if a < 0 or a > b or a > len(text):
-                    raise ValueError(f"mention {mentions['mention_id'].iat[r]!r}: offsets {a}:{b} fall outside "
-                                     f"sentence {mentions['sentence_id'].iat[r]!r} (length {len(text)})")
-                spans[k] = (a, len(text))  # a name cut by the sentence splitter: keep its part in the sentence
-        items.append((text, spans))
-    if model is not None:  # all targets of a sentence at once, many sentences per numpy step
-        for rows, p in zip(groups.values(), model.score_many(items)):
-            res[rows, 0] = p[:, 2] - p[:, 0]
-            res[rows, 1:] = p
+    order = np.argsort(group, kind="stable")  # the mentions of a sentence together, sentences in first-seen order
+    if method in ("default", "learned"):  # all targets of a sentence at once, many sentences per array step
+        p = load_model().score_targets(texts, group[order], m_start[order], m_end[order])
+        res[order, 0] = p[:, 2] - p[:, 0]
+        res[order, 1:] = p
         labels[:] = np.asarray(LABELS, dtype=object)[res[:, 1:].argmax(axis=1)]
     else:
-        for rows, (text, spans) in zip(groups.values(), items):
+        bounds = np.flatnonzero(np.diff(group[order])) + 1
+        for rows in np.split(order, bounds):
+            spans = list(zip(m_start[rows].tolist(), m_end[rows].tolist()))
             for k, r in enumerate(rows):
-                ts = target_sentiment(text, *spans[k], others=spans[:k] + spans[k + 1:], method=method)
+                ts = target_sentiment(texts[group[r]], *spans[k], others=spans[:k] + spans[k + 1:], method=method)
                 res[r, 0] = ts.score
         labels[:] = _labels(res[:, 0], neutral_band)
     out = pd.DataFrame({
@@ -241,6 +221,37 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
         "method": "learned" if method == "default" else method,
     })
     return out[MENTION_COLUMNS]
+
+
+def _mention_spans(sentences: pd.DataFrame, mentions: pd.DataFrame
+                   ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Each mention's sentence (as an index into a list of sentence texts) and its offsets in it.
+
+    Sentences are numbered in the order their first mention appears. A mention that runs
+    past its sentence's end is cut there; one that starts outside it is a ``ValueError``,
+    a sentence missing from ``sentences`` a ``KeyError`` (the first such mention is named).
+    """
+    sent = sentences.set_index(["article_id", "sentence_id"])[["start", "text"]]
+    key = pd.MultiIndex.from_frame(mentions[["article_id", "sentence_id"]])
+    missing = ~key.isin(sent.index)
+    if missing.any():
+        row = mentions[missing].iloc[0]
+        raise KeyError(f"mention {row['mention_id']!r} of article {row['article_id']!r} refers to sentence "
+                       f"{row['sentence_id']!r}, which is not in the sentences table")
+    group, _ = pd.factorize(key)
+    first = np.unique(group, return_index=True)[1]
+    joined = sent.reindex(key[first])
+    texts = [str(t) for t in joined["text"].tolist()]
+    s_start = joined["start"].to_numpy(dtype=np.int64)[group]
+    length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[group]
+    m_start = mentions["start"].to_numpy(dtype=np.int64) - s_start
+    m_end = mentions["end"].to_numpy(dtype=np.int64) - s_start
+    bad = (m_start < 0) | (m_start > m_end) | (m_start > length)
+    if bad.any():
+        r = np.argsort(group, kind="stable")[bad[np.argsort(group, kind="stable")]][0]
+        raise ValueError(f"mention {mentions['mention_id'].iat[r]!r}: offsets {m_start[r]}:{m_end[r]} fall outside "
+                         f"sentence {mentions['sentence_id'].iat[r]!r} (length {length[r]})")
+    return texts, group.astype(np.int64), m_start, np.minimum(m_end, length)
 
 
 def _bootstrap_means(x: np.ndarray, n_boot: int, rng: np.random.Generator, *, cells: int = 1 << 20) -> np.ndarray:
@@ -405,11 +416,24 @@ def annotate_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame
 
     Needs the ``sentences`` and ``mentions`` tables (offsets into the same document
     text). Sentence tone is VADER cut at VADER's own +-0.05; tone toward each mention
-    is the default learned method. Rows depend only on their own article.
+    is the default learned method. Rows depend only on their own article. The pipeline
+    runs the two halves apart (:func:`annotate_sentence_sentiment` with the text layer,
+    cached by text; :func:`annotate_mention_sentiment` with the mentions).
     """
-    sentences, mentions = tables["sentences"], tables["mentions"]
-    return {"sentence_sentiment": score_sentences(sentences),
-            "mention_sentiment": score_mentions(sentences, mentions)}
+    return {**annotate_sentence_sentiment(articles, tables, codebook, settings),
+            **annotate_mention_sentiment(articles, tables, codebook, settings)}
+
+
+def annotate_sentence_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], codebook: object = None,
+                                settings: object = None) -> dict[str, pd.DataFrame]:
+    """The codebook-independent half of the "sentiment" layer: ``sentence_sentiment`` (needs ``sentences``)."""
+    return {"sentence_sentiment": score_sentences(tables["sentences"])}
+
+
+def annotate_mention_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], codebook: object = None,
+                               settings: object = None) -> dict[str, pd.DataFrame]:
+    """The mention half of the "sentiment" layer: ``mention_sentiment`` (needs ``sentences`` and ``mentions``)."""
+    return {"mention_sentiment": score_mentions(tables["sentences"], tables["mentions"])}
 
 
 def tone_tables(tables: Mapping[str, pd.DataFrame], *, method: str = "learned",

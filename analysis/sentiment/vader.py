@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import string
 from collections import OrderedDict
+from itertools import compress
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -116,27 +117,37 @@ def _words_and_emoticons(text: str) -> list[str]:
     enough, the check reduces to: the leading (or trailing) run of ASCII
     punctuation is one list entry and the remainder is clean and longer than 1.
     """
-    out = []
-    for we in text.split():
-        if len(we) <= 1:
-            continue
-        if we[0] in _PUNCT_CHARS or we[-1] in _PUNCT_CHARS:
-            stripped = we.translate(_DELETE_PUNCT)
-            n = len(stripped)
-            if n > 1:
-                k = len(we) - n
-                if we[k:] == stripped and we[:k] in _PUNC_SET:
-                    we = stripped
-                elif we[:n] == stripped and we[n:] in _PUNC_SET:
-                    we = stripped
-        out.append(we)
-    return out
+    return [_strip_punctuation(we) if we[0] in _PUNCT_CHARS or we[-1] in _PUNCT_CHARS else we
+            for we in text.split() if len(we) > 1]
+
+
+def _strip_punctuation(we: str) -> str:
+    """A word without the one punctuation-list entry before or after it, as NLTK strips it (else as is)."""
+    stripped = we.translate(_DELETE_PUNCT)
+    n = len(stripped)
+    if n > 1:
+        k = len(we) - n
+        if we[k:] == stripped and we[:k] in _PUNC_SET:
+            return stripped
+        if we[:n] == stripped and we[n:] in _PUNC_SET:
+            return stripped
+    return we
 
 
 def _score_valence(sentiments: list[float], text: str) -> VaderScores:
     """NLTK ``SentimentIntensityAnalyzer.score_valence`` (same operation order)."""
     if not sentiments:
         return VaderScores(0.0, 0.0, 0.0, 0.0)
+    nonzero = [s for s in sentiments if s]
+    return _score_nonzero(nonzero, len(sentiments) - len(nonzero), text)
+
+
+def _score_nonzero(sentiments: list[float], neu_count: int, text: str) -> VaderScores:
+    """``_score_valence`` from the non-zero valences (in order) and the number of zero ones.
+
+    Zeros change none of NLTK's sums (``x + 0 == x``; a partial sum is never -0.0), so
+    leaving them out gives the same floats; they count only as neutral words.
+    """
     sum_s = float(sum(sentiments))
     ep_count = text.count("!")
     if ep_count > 4:
@@ -154,14 +165,11 @@ def _score_valence(sentiments: list[float], text: str) -> VaderScores:
     compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
     pos_sum = 0.0
     neg_sum = 0.0
-    neu_count = 0
     for s in sentiments:
         if s > 0:
             pos_sum += float(s) + 1
         if s < 0:
             neg_sum += float(s) - 1
-        if s == 0:
-            neu_count += 1
     if pos_sum > math.fabs(neg_sum):
         pos_sum += punct
     elif pos_sum < math.fabs(neg_sum):
@@ -202,12 +210,51 @@ class FastVader:
             hit = self._cache.get(text)
             if hit is not None:
                 return hit
-        result = _score_valence(self.token_valences(text)[1], text)
+        result = self._compute(text)
+        self.remember(text, result)
+        return result
+
+    def _compute(self, text: str) -> VaderScores:
+        """The scores of ``text``, running VADER's rules only at its lexicon words.
+
+        Every other word has valence 0, so the words are split, lower-cased and looked
+        up in C-level passes, and :meth:`_valence` runs for the (few) lexicon words; the
+        valences and their order are those of :meth:`token_valences`.
+        """
+        if not isinstance(text, str):
+            text = str(text.encode("utf-8"))
+        words = _words_and_emoticons(text)
+        return self.score_words(text, words, list(map(str.lower, words)))
+
+    def score_words(self, text: str, words: list[str], lower: list[str]) -> VaderScores:
+        """The scores of ``text`` from its VADER words (``_words_and_emoticons``) and their lower case."""
+        n = len(words)
+        hits = list(compress(range(n), map(self.lexicon.__contains__, lower)))
+        if not hits:
+            return _score_nonzero([], n, text) if n else VaderScores(0.0, 0.0, 0.0, 0.0)
+        n_upper = sum(map(str.isupper, words))
+        is_cap_diff = 0 < n - n_upper < n
+        values = []
+        for position in hits:
+            item = words[position]
+            i = words.index(item)  # NLTK's quirk: a repeated word takes its first occurrence's context
+            low = lower[i]
+            if (i < n - 1 and low == "kind" and lower[i + 1] == "of") or low in _BOOSTER:
+                values.append(0)
+            else:
+                values.append(self._valence(item, i, words, lower, is_cap_diff))
+        if "but" in lower:
+            bi = lower.index("but")
+            values = [v * 0.5 if p < bi else v * 1.5 if p > bi else v for p, v in zip(hits, values)]
+        nonzero = [v for v in values if v]
+        return _score_nonzero(nonzero, n - len(nonzero), text)
+
+    def remember(self, text: str, result: VaderScores) -> None:
+        """Keep ``result`` as the scores of ``text`` in the memo (oldest out when full)."""
         if self.cache_size:
             if len(self._cache) >= self.cache_size:
                 self._cache.popitem(last=False)
             self._cache[text] = result
-        return result
 
     def token_valences(self, text: str) -> tuple[list[str], list[float]]:
         """VADER tokens of ``text`` and the valence of each after all rules.

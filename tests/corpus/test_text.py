@@ -58,6 +58,21 @@ class TestSentences:
         for text in q1_articles["text"].iloc[::4]:
             assert list(plain.span_tokenize(text)) == sentence_spans(text)
 
+    @pytest.mark.parametrize("context", [
+        "troops. The", "Gen. Milley", "J. Bach", "J. said", "J. ,", "J. 3", "3. The", "3. and", "No. 1", "U.S. forces",
+        "U.S. The", "a.m. Then", "ex-Gen. Smith", "wait... What", "wait.. what", "end? Yes", "no! ok", "up. (The",
+        'said." The', "Mr. Biden", "Jan. 24", "1.5. Then", "-3. next", "x.\n\nThe", "x.\nthe", "A. ;", "Inc. shares",
+        "e.g. this", "_. X", "É. Macron", "Ü. über", "2022. Russia", "said. \"", "it. 'Tis",
+    ])
+    def test_untrained_decisions_are_punkt_decisions(self, context):
+        """The short rule for parameters with abbreviations only equals Punkt's two annotation passes."""
+        from analysis.corpus.text import sentence_tokenizer
+
+        plain = PunktSentenceTokenizer(punkt_parameters())
+        fast = sentence_tokenizer()
+        fast._decisions.clear()
+        assert fast.text_contains_sentbreak(context) == plain.text_contains_sentbreak(context)
+
     def test_newsmtsc_boundaries(self):
         """Share of gold boundaries found exactly, joining NewsMTSC sentences five at a time (bench/bench_sentences.py)."""
         from bench_sentences import boundary_recall
@@ -76,6 +91,19 @@ class TestTokens:
     ])
     def test_token_spans(self, text, expected):
         assert [text[s:e] for s, e in token_spans(text)] == expected
+
+    @pytest.mark.parametrize("text", [
+        "Don't they? He didn’t, and can't won’t. U.S.-led n't", "Russia's 3,000 troops: 8.5% (!) O'Neill",
+        "", "   ", "n't", "xn't yn’t don'", "İstanbul café naïve — 10:30 2/3",
+    ])
+    def test_token_arrays_and_word_counts_equal_token_spans(self, text):
+        from analysis.corpus.text import count_words, is_word, token_arrays
+
+        spans = token_spans(text)
+        tokens, starts, ends = token_arrays(text)
+        assert list(zip(starts.tolist(), ends.tolist())) == spans
+        assert tokens == [text[s:e] for s, e in spans]
+        assert count_words(text) == sum(1 for s, e in spans if is_word(text[s:e]))
 
     def test_token_table(self, tiny_codebook):
         tokens = annotate_article(article("The Russians’ tanks."), tiny_codebook)["tokens"]

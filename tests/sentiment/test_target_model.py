@@ -40,6 +40,8 @@ class TestFastPath:
         ("The U.S.-Russia talks failed.", ["U.S.", "Russia"]),  # two targets in one token
         ("Nobody trusts NATO's plan, said Lavrov.", ["NATO", "Lavrov"]),
         ("3,000 troops didn't stop Russia", ["Russia"]),
+        ("Zelenskyy’s 3,000 troops didn’t flee İstanbul’s café, Putin said.", ["Zelenskyy", "İstanbul", "Putin"]),
+        ("NATO's 2.5% plan isn't bad but Lavrov ISN'T HAPPY, according to Biden.", ["NATO", "Lavrov", "Biden"]),
     ])
     def test_literal_sentences(self, sentence, words):
         from analysis.sentiment.target_model import load_model
@@ -72,6 +74,22 @@ class TestFastPath:
         fast = np.array([p[0] for p in model.score_many(items, chunk=64)])
         ref = np.array([self._reference(model, s, sp)[0] for s, sp in items])
         assert np.array_equal(fast, ref)
+
+    def test_arrays_equal_items_across_chunks(self):
+        """``score_targets`` (the mention table's path) gives ``score_many``'s floats whatever the chunking."""
+        from analysis.sentiment.target_model import load_model
+
+        model = load_model()
+        items = [("Putin blamed the U.S. and NATO.", [(0, 5), (22, 26), (31, 35)]), ("  ", [(0, 1)]),
+                 ("President Vladimir Putin spoke.", [(0, 24), (10, 24)]), ("Biden won.", [(0, 5)])]
+        model._memo.clear()
+        expected = np.concatenate(model.score_many(items))
+        sentence = np.repeat(np.arange(len(items)), [len(spans) for _, spans in items])
+        starts = np.array([a for _, spans in items for a, _ in spans])
+        ends = np.array([b for _, spans in items for _, b in spans])
+        for chunk in (1, 2, 1024):
+            found = model.score_targets([s for s, _ in items], sentence, starts, ends, chunk=chunk)
+            assert np.array_equal(found, expected)
 
     def test_tokens_equal_public_tokenizer(self):
         from analysis.sentiment.target_features import _sentence_info, tokenize
