@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping
 
 from analysis.errors import InputError
 from analysis.paths import NOTEBOOKS
+from analysis.report.parameters import declared_types
 
 
 @dataclass(frozen=True)
@@ -93,23 +94,6 @@ def notebook_file(notebook: str | Path) -> Path:
     """The ``.ipynb`` file of a notebook name (``notebooks/<name>.ipynb``) or path."""
     path = Path(notebook)
     return path if path.suffix == ".ipynb" else NOTEBOOKS / f"{path.name}.ipynb"
-
-
-def declared_types(path: str | Path) -> dict[str, str | None]:
-    """Name → annotation (source text, ``None`` for an untyped assignment) of a notebook's ``parameters`` cell."""
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            found: dict[str, str | None] = {}
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    found[node.target.id] = ast.unparse(node.annotation)
-                elif isinstance(node, ast.Assign):
-                    found.update({t.id: None for t in node.targets if isinstance(t, ast.Name)})
-            return found
-    return {}
 
 
 def check_value(name: str, value: Any, *, annotation: str | None, source: str = "parameters") -> Any:

@@ -217,7 +217,8 @@ def notebook_values(paths: Sequence[Path], given: Mapping[str, Any]) -> dict[Pat
     Raises :class:`InputError` for a reserved name, a name that no notebook of ``paths``
     declares (naming the parameters they do declare), or a value that does not fit.
     """
-    from analysis.report.checks import check_parameters, declared_types
+    from analysis.report.checks import check_parameters
+    from analysis.report.parameters import declared_types
 
     declared = {path: declared_types(path) for path in paths}
     known = sorted({name for types in declared.values() for name in types} - set(RESERVED))

@@ -12,28 +12,53 @@ from pathlib import Path
 from typing import Any
 
 
-def parameters_cell(nb) -> dict[str, Any]:
-    """Names and literal defaults of a notebook's ``parameters`` cell (typed or plain assignments)."""
+def parameters_source(nb) -> str | None:
+    """The source of a notebook's cell tagged ``parameters`` (None without one)."""
     for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            found: dict[str, Any] = {}
-            try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:
-                return found
-            for node in tree.body:
-                target, value = None, None
-                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    target, value = node.target.id, node.value
-                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    target, value = node.targets[0].id, node.value
-                if target is not None:
-                    try:
-                        found[target] = ast.literal_eval(value) if value is not None else None
-                    except ValueError:
-                        found[target] = None
-            return found
-    return {}
+            return cell.source
+    return None
+
+
+def declarations(source: str) -> list[tuple[str, ast.expr | None, ast.expr | None]]:
+    """(name, annotation, value) of each top-level assignment of a parameters cell, typed or plain.
+
+    Raises SyntaxError for a cell that does not parse.
+    """
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            found.append((node.target.id, node.annotation, node.value))
+        elif isinstance(node, ast.Assign):
+            found.extend((target.id, None, node.value) for target in node.targets if isinstance(target, ast.Name))
+    return found
+
+
+def parameters_cell(nb) -> dict[str, Any]:
+    """Names and literal defaults of a notebook's ``parameters`` cell (None where not a literal)."""
+    source = parameters_source(nb)
+    try:
+        found = declarations(source) if source is not None else []
+    except SyntaxError:
+        return {}
+    defaults: dict[str, Any] = {}
+    for name, _, value in found:
+        try:
+            defaults[name] = ast.literal_eval(value) if value is not None else None
+        except ValueError:
+            defaults[name] = None
+    return defaults
+
+
+def declared_types(path: str | Path) -> dict[str, str | None]:
+    """Name → annotation (source text, ``None`` for an untyped assignment) of a notebook's ``parameters`` cell."""
+    import nbformat
+
+    source = parameters_source(nbformat.read(path, as_version=4))
+    if source is None:
+        return {}
+    return {name: ast.unparse(annotation) if annotation is not None else None
+            for name, annotation, _ in declarations(source)}
 
 
 def notebook_parameters(path: str | Path) -> dict[str, Any]:
