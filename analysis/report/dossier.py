@@ -20,7 +20,7 @@ from analysis.plots.export import slug
 
 def note(text: str) -> str:
     """A short Markdown note for thin data (italic), with HTML escaped."""
-    from analysis.report.html import escape_markdown
+    from analysis.markup import escape_markdown
 
     return f"_{escape_markdown(text)}_"
 
@@ -80,7 +80,7 @@ class ActorView:
 
     def heading(self) -> str:
         """Markdown: who the actor is and how often the corpus names it (text escaped)."""
-        from analysis.report.html import escape_markdown
+        from analysis.markup import escape_markdown
 
         info, n_all = self.info, len(self.ws.articles)
         text = (f"## {escape_markdown(info.label)} (`{escape_markdown(info.id)}`, {escape_markdown(info.type)})\n\n"

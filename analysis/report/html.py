@@ -4,7 +4,7 @@ Every piece of text that reaches HTML here goes through :func:`html.escape` (act
 titles, error messages, parameters). Notebook output is rendered by nbconvert: tables
 from pandas are escaped by pandas (``to_html`` escapes by default); Markdown output is
 rendered as Markdown, so a notebook that puts article text into Markdown must escape it
-first (:func:`escape_markdown`).
+first (:func:`analysis.markup.escape_markdown`).
 
 Exported pages work offline: the MathJax and Mermaid loaders of nbconvert's ``lab``
 template (scripts fetched from a CDN) are left out, because the suite's notebooks show
@@ -19,11 +19,11 @@ from typing import Any, Mapping, Sequence
 
 import nbformat
 
-from analysis.markup import escape, escape_markdown
+from analysis.markup import escape
 from analysis.report.pages import NAV_MARKER, NAV_STYLE, SORT_SCRIPT, SORT_STYLE, add_navigation
 from analysis.store import write_text_atomic
 
-__all__ = ["escape", "escape_markdown", "export_html", "render_index"]
+__all__ = ["export_html", "render_index"]
 
 #: nbconvert's lab template without the scripts it would fetch from a CDN, with a place for the
 #: navigation (:func:`analysis.report.pages.add_navigation`) first in the page.

@@ -25,7 +25,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 from analysis.cli import main
 from analysis.errors import InputError
 from analysis.plots.export import slug
-from analysis.report.html import escape_markdown, render_index
+from analysis.markup import escape_markdown
+from analysis.report.html import render_index
 from analysis.report.notebooks import notebook_paths
 from analysis.paths import DEFAULT_CODEBOOK, NOTEBOOKS, Q1_CORPUS, SEEDS
 from analysis.report.batch import run_report

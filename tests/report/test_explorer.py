@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from analysis.report.explorer import (ExplorerState, actor_options, date_options, initial_state, kwic_page,
+from analysis.report.explorer import (actor_options, date_options, initial_state, kwic_page,
                                       kwic_table, outlet_options, prepare, salience_table, tone_table,
-                                      turn_page, view_tables, voice_table, with_changes)
+                                      turn_page, view_tables, with_changes)
 from analysis.report.explorer_view import (close_figures, export_view, kwic_html, next_run_folder, table_html,
                                            view_figures)
 from conftest import TINY_CODEBOOK
