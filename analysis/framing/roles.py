@@ -146,7 +146,6 @@ def _patterns() -> dict[str, re.Pattern]:
     # A trie of the forms: the same matches as an alternation longest first (the forms that match at one place
     # are prefixes of each other, tried longest first either way), without trying 600 alternatives per place.
     verb = "(?:" + _trie_regex(action_forms()) + ")"
-    collective = "(?:" + "|".join(sorted(COLLECTIVES)) + ")"
     nouns = "(?:" + "|".join(sorted(ACTION_NOUNS)) + ")"
     return {
         # after the mention
