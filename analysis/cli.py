@@ -12,6 +12,8 @@ frames           score a CSV/JSONL file's sentences with a frame dictionary, or 
 evaluate         target-dependent sentiment methods against NewsMTSC-format gold labels
                  (:mod:`analysis.sentiment.evaluate`)
 train-sentiment  train the default target-sentiment model on NewsMTSC ``train`` (:mod:`analysis.sentiment.train`)
+validate         every check the suite can run offline, written as a methods appendix
+                 (:mod:`analysis.report.validation`)
 
 The last three hand their arguments to the module's own ``main``; the old module paths
 (``python -m analysis.frames``, ``analysis.evaluate``, ``analysis.train_sentiment``) still work
@@ -128,6 +130,39 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from analysis.report.validation import ValidationInputs, run_validation, shown_path
+    from analysis.report.validation_write import main_table, write_appendix
+    from analysis.store import validate_output
+    from analysis.report.validation_write import APPENDIX_FILES, KIND
+
+    validate_output(args.out, kind=KIND, replace=args.replace, field="--out", flag="--replace",
+                    files=lambda manifest: APPENDIX_FILES)  # before any work; checked again when written
+    inputs = ValidationInputs.at(shared_data=args.shared_data)
+    command = "python -m analysis validate"
+    if args.shared_data:
+        command += f" --shared-data {shown_path(inputs.shared_data)}"
+    if args.methods:
+        command += " --methods " + " ".join(args.methods)
+    validation = run_validation(inputs=inputs, methods=args.methods, cache=not args.no_cache)
+    parameters = {"shared_data": shown_path(inputs.shared_data), "methods": list(args.methods or [])}
+    out = write_appendix(validation, args.out, replace=args.replace, parameters=parameters, command=command)
+    print(main_table(validation).drop(columns=["note"]).to_string(index=False))
+    for check, reason in validation.skipped.items():
+        print(f"skipped {check}: {reason}")
+    print(f"wrote {out / 'appendix.md'} and {out / 'appendix.html'}")
+    return 0
+
+
+def _sentiment_method(text: str) -> str:
+    """``argparse`` type of ``validate --methods``: a target-sentiment method of the suite."""
+    from analysis.sentiment.target import METHODS
+
+    if text not in METHODS:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(METHODS)}, got {text!r}")
+    return text
+
+
 def _candidate_types(text: str) -> tuple[str, ...] | None:
     """``argparse`` type of ``candidates --types``: ``all`` or comma-separated candidate types."""
     from analysis.corpus.candidates import TYPES
@@ -207,6 +242,22 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("--table", choices=["summary", "actors", "aliases", "missing", "unmatched"],
                           help="print this table as CSV instead of the report")
     coverage.set_defaults(run=_coverage)
+
+    validate = sub.add_parser("validate", help="run every check the suite can run offline; write a methods appendix",
+                              description="Run every check the suite can run offline (NewsMTSC, VADER fidelity, "
+                                          "sentence splitting, the seed's golden counts, the pronoun sample) and "
+                                          "write a methods appendix (Markdown, HTML, CSV tables, figures).")
+    validate.add_argument("--out", required=True, help="output folder (new, or with --replace one validate wrote)")
+    validate.add_argument("--replace", action="store_true",
+                          help="replace an appendix folder this tool wrote (never any other folder)")
+    validate.add_argument("--shared-data", default=None,
+                          help="folder with newsmtsc/ and vader_groundtruth/ (default: ../shared/data beside the "
+                               "project); checks whose data is absent are skipped and listed")
+    validate.add_argument("--methods", nargs="+", type=_sentiment_method, default=None,
+                          help="target-sentiment methods to evaluate (default: every method; those that cannot "
+                               "run here are listed as skipped)")
+    validate.add_argument("--no-cache", action="store_true", help="predict again instead of reading .cache/validation/")
+    validate.set_defaults(run=_validate)
 
     from analysis.report.batch import add_report_parser
 
