@@ -15,7 +15,7 @@ def test_annotate_writes_parquet_and_csv(tmp_path, capsys):
     for name in ("articles", "sentences", "tokens", "mentions"):
         assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
     mentions = pd.read_parquet(out / "mentions.parquet")
-    assert len(mentions) == 43
+    assert len(mentions) == 44
     assert "wrote" in capsys.readouterr().out
     # never overwrites what is there without --overwrite
     assert main(["annotate", "--corpus", str(PROJ_ROOT / "seeds"), "--out", str(out), "--quiet"]) == 2

@@ -26,7 +26,7 @@ def mention_tables(records: Sequence[Mapping], documents: Sequence[str], sentenc
     counts = []
     for record, doc, starts in zip(records, documents, sentence_starts):
         quotes = quote_spans(doc)
-        found = find_mentions(doc, codebook, quotes=quotes)
+        found = find_mentions(doc, codebook, quotes=quotes, date=record.get("date"), sentence_starts=starts)
         for column, values in mentions_table(record["article_id"], doc, found, starts, quotes).items():
             if column != "article_id":
                 merged[column].extend(values)

@@ -15,6 +15,9 @@ A codebook is a YAML file (see ``seeds/actors.yaml`` for the documented default)
         demonyms: []           # words that name the actor's people or things
         metonyms: []           # places and buildings that stand for the actor
         patterns: []           # regular expressions, only where a plain alias cannot do
+        descriptors:           # role phrases that refer to the actor (see analysis.corpus.descriptors)
+          - the Russian president
+          - {phrase: the president, from: 2000-05-07, until: 2008-05-07, role: president}
 
 Aliases match case-sensitively on word boundaries ("US" is not "us"); list each
 spelling the corpus uses ("NATO", "Nato"). Validation reports the line of each
@@ -25,6 +28,7 @@ letter or digit, invalid patterns, a bad type, gender or colour.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -37,11 +41,38 @@ from analysis.errors import InputError, Problem
 ACTOR_TYPES = ("person", "country", "organisation", "group", "outlet")
 GENDERS = ("male", "female", "unknown")
 ACTOR_KEYS = {"id", "label", "type", "gender", "colour", "aliases", "demonyms", "metonyms", "patterns",
-              "notes"}
+              "descriptors", "notes"}
 TOP_KEYS = {"settings", "actors", "notes"}
-SETTING_KEYS = {"count_demonyms", "count_metonyms"}
+SETTING_KEYS = {"count_demonyms", "count_metonyms", "count_descriptors", "count_pronouns"}
+#: Words that make a two-word role out of a descriptor's last word (see :func:`default_role`).
+RANK_WORDS = frozenset("vice deputy prime foreign defense defence interior finance press former first".split())
+DESCRIPTOR_KEYS = {"phrase", "from", "until", "role"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """A role phrase that refers to an actor ("the president"), within an optional date range.
+
+    ``role`` is what the phrase names (default: its last word, lower-cased); another person who
+    holds the same role in the article blocks it (see :mod:`analysis.corpus.descriptors`).
+    ``start``/``until`` are ISO dates, both ends included; ``None`` means open.
+    """
+
+    phrase: str
+    role: str
+    start: str | None = None
+    until: str | None = None
+
+    def applies(self, date: str | None) -> bool:
+        """Does the phrase refer to the actor in an article of ``date`` (YYYY-MM-DD or None)?"""
+        if self.start is None and self.until is None:
+            return True
+        if not date:
+            return False
+        return (self.start is None or self.start <= date[:10]) and (self.until is None or date[:10] <= self.until)
 
 
 @dataclass(frozen=True)
@@ -55,6 +86,7 @@ class Actor:
     demonyms: tuple[str, ...] = ()
     metonyms: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    descriptors: tuple[Descriptor, ...] = ()
     gender: str = "unknown"
     colour: str = "#777777"
 
@@ -66,12 +98,15 @@ class Codebook:
     actors: tuple[Actor, ...]
     count_demonyms: bool = True
     count_metonyms: bool = True
+    count_descriptors: bool = True
+    count_pronouns: bool = True
     source: str = "<memory>"
     digest: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.digest:
-            text = repr((self.actors, self.count_demonyms, self.count_metonyms))
+            text = repr((self.actors, self.count_demonyms, self.count_metonyms, self.count_descriptors,
+                         self.count_pronouns))
             object.__setattr__(self, "digest", hashlib.sha256(text.encode()).hexdigest())
 
     def __getitem__(self, actor_id: str) -> Actor:
@@ -178,7 +213,7 @@ def _build(source: object, root: yaml.Node | None, text: str) -> Codebook:
         if key not in TOP_KEYS:
             raise InputError.at(source, line=_line(key_node), field=key,
                                 expected=f"a top-level key among {', '.join(sorted(TOP_KEYS))}", got=key)
-    settings = {"count_demonyms": True, "count_metonyms": True}
+    settings = dict.fromkeys(sorted(SETTING_KEYS), True)
     if "settings" in top:
         for key, (key_node, value) in _mapping(source, top["settings"][1], "settings").items():
             if key not in SETTING_KEYS:
@@ -209,6 +244,7 @@ def _build(source: object, root: yaml.Node | None, text: str) -> Codebook:
                                     got=name)
             owner.setdefault(name, (actor.id, alias_line))
         actors.append(actor)
+    _check_shared_descriptors(source, actors_node, actors)
     return Codebook(actors=tuple(actors), source=str(source),
                     digest=hashlib.sha256(text.encode()).hexdigest(), **settings)
 
@@ -264,8 +300,85 @@ def _actor(source: object, node: yaml.Node) -> Actor:
         except re.error as error:
             raise InputError.at(source, line=line, field="patterns",
                                 expected=f"a valid regular expression ({error.msg})", got=pattern) from None
+    descriptors = tuple(_descriptors(source, fields["descriptors"][1])) if "descriptors" in fields else ()
     return Actor(id=values["id"], label=values["label"], type=values["type"], gender=gender, colour=colour,
-                 **{key: tuple(value) for key, value in lists.items()})
+                 descriptors=descriptors, **{key: tuple(value) for key, value in lists.items()})
+
+
+def _descriptors(source: object, node: yaml.Node) -> list[Descriptor]:
+    """An actor's descriptors: each a phrase, or a mapping with ``phrase`` and optional
+    ``from``/``until`` (YYYY-MM-DD) and ``role``."""
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError.at(source, line=_line(node), field="descriptors",
+                            expected="a list of phrases or {phrase, from, until, role} mappings",
+                            got=type(node).__name__)
+    found = []
+    for item in node.value:
+        if isinstance(item, yaml.ScalarNode):
+            entry = {"phrase": _scalar(source, item, "descriptors")}
+        else:
+            entry = {}
+            for key, (key_node, value) in _mapping(source, item, "descriptors").items():
+                if key not in DESCRIPTOR_KEYS:
+                    raise InputError.at(source, line=_line(key_node), field=f"descriptors.{key}",
+                                        expected=f"a descriptor key among {', '.join(sorted(DESCRIPTOR_KEYS))}",
+                                        got=key)
+                entry[key] = _scalar(source, value, f"descriptors.{key}")
+            if "phrase" not in entry:
+                raise InputError.at(source, line=_line(item), field="descriptors.phrase",
+                                    expected="every descriptor mapping to have a 'phrase'", got="missing")
+        phrase = entry["phrase"]
+        if len(phrase.split()) < 2 or not any(char.isalpha() for char in phrase):
+            raise InputError.at(source, line=_line(item), field="descriptors", got=phrase,
+                                expected="a phrase of two or more words ('the president'): one word alone is an alias")
+        for key in ("from", "until"):
+            if key in entry and not _valid_date(entry[key]):
+                raise InputError.at(source, line=_line(item), field=f"descriptors.{key}",
+                                    expected="a date as YYYY-MM-DD", got=entry[key])
+        if "from" in entry and "until" in entry and entry["from"] > entry["until"]:
+            raise InputError.at(source, line=_line(item), field="descriptors.until", got=entry["until"],
+                                expected=f"a date on or after 'from' ({entry['from']})")
+        role = entry.get("role", default_role(phrase)).lower()
+        found.append(Descriptor(phrase=" ".join(phrase.split()), role=role, start=entry.get("from"),
+                                until=entry.get("until")))
+    return found
+
+
+def default_role(phrase: str) -> str:
+    """The role a descriptor names when the codebook gives none: its last word ("president"),
+    joined by the word before when that is a rank word ("vice president", "foreign minister")."""
+    words = phrase.lower().split()
+    if len(words) >= 2 and words[-2] in RANK_WORDS:
+        return " ".join(words[-2:])
+    return words[-1]
+
+
+def _valid_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_shared_descriptors(source: object, actors_node: yaml.SequenceNode, actors: list[Actor]) -> None:
+    """A phrase may name two actors only in date ranges that do not overlap ("the president")."""
+    seen: dict[str, list[tuple[Actor, Descriptor]]] = {}
+    for node, actor in zip(actors_node.value, actors):
+        for descriptor in actor.descriptors:
+            key = descriptor.phrase.lower()
+            for other, earlier in seen.get(key, []):
+                if other.id != actor.id and _overlap(descriptor, earlier):
+                    raise InputError.at(source, line=_line(node), field="descriptors", got=descriptor.phrase,
+                                        expected=f"a phrase of one actor at a time ({other.id!r} uses it in an "
+                                                 "overlapping date range: give both 'from'/'until')")
+            seen.setdefault(key, []).append((actor, descriptor))
+
+
+def _overlap(a: Descriptor, b: Descriptor) -> bool:
+    return (a.start or "0000") <= (b.until or "9999") and (b.start or "0000") <= (a.until or "9999")
 
 
 def validation_problems(path: str | Path) -> list[Problem]:

@@ -10,10 +10,13 @@ Rules (documented for users next to the codebook, ``seeds/actors.yaml``):
 * a person's surname alone ("Austin said") counts once the article has named the
   person in full ("Lloyd Austin"), kind ``surname``;
 * a dateline ("(WASHINGTON) --" opening a paragraph) holds no mention;
-* a pronoun counts only in an attribution ("he added"), and resolves to the
-  speaker in context: right after a closing quote ('"...," he added') it is the
-  latest actor of that gender that was the subject of a speech verb; elsewhere
-  ("Putin was silent. He said ...") the latest such actor named outside quotes.
+* a pronoun in an attribution right after a closing quote ('"...," he added') resolves
+  to the latest actor of that gender that was the subject of a speech verb, unless another
+  person of that gender is named (outside quotes) between that mention and the pronoun;
+* a role phrase ("the president") counts as the actor whose descriptor it is where the
+  article makes that unambiguous (:mod:`analysis.corpus.descriptors`), and other
+  pronouns ("he would be moving") as the single compatible actor of their sentence or
+  the previous one (:mod:`analysis.corpus.pronouns`).
 
 For every mention ``text[start:end] == surface``. Candidate actors for a codebook (names
 the codebook lacks) are found by :mod:`analysis.corpus.candidates`.
@@ -22,56 +25,35 @@ the codebook lacks) are found by :mod:`analysis.corpus.candidates`.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Sequence
 
 import yaml
 
 from analysis.corpus.codebook import Codebook
 from analysis.paths import RESOURCES
-from analysis.corpus.text import paragraph_spans
+from analysis.corpus.mention_spans import Mention, _glued, _inside, _trie_regex
+from analysis.corpus.descriptors import descriptor_mentions
+from analysis.corpus.pronouns import other_person, pronoun_mentions
+from analysis.corpus.text import paragraph_spans, sentence_spans
 
 MENTION_COLUMNS = ["article_id", "mention_id", "sentence_id", "start", "end", "surface", "actor_id", "kind",
                    "in_quote"]
-KINDS = ("name", "surname", "title", "demonym", "metonym", "pattern", "pronoun")
+KINDS = ("name", "surname", "title", "demonym", "metonym", "pattern", "descriptor", "pronoun")
 _DATELINE = re.compile(r"\(?[A-Z][A-Z .,'’-]{1,40}\)?\s*(?:--|—|–)\s")
 _QUOTE_PAIRS = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 _WORD_BEFORE = re.compile(r"(\S+) $")
 _SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
+_NOT_FIRST_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march
+april may june july august september october november december the a an and but or if when while as after before
+since then so because although though yet nor for of in on at by to from with without about against between
+into through during over under again once here there where why how all both each few more most other some such
+only own same than too very can will just should now this that these those his her its their our my your mr mrs
+ms dr messrs presidents""".split())
 _AFTER_QUOTE = re.compile(r"[\"”]\s*$")
-
-
-class Mention(NamedTuple):
-    start: int
-    end: int
-    actor_id: str
-    kind: str
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words``, longest first, shaped as a trie.
-
-    Python's ``re`` tries alternatives one by one at every position; a trie makes a
-    failing position cost one character test, which matters over millions of characters.
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return build(trie)
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +78,7 @@ class ActorMatcher:
     patterns: tuple[tuple[re.Pattern, str], ...]
     surface: dict[str, tuple[str, str]]
     person_gender: dict[str, str]
+    first_names: dict[str, frozenset[str]]
     surnames: dict[str, re.Pattern]
     pronoun_attribution: re.Pattern
     speaker_after: re.Pattern
@@ -139,11 +122,13 @@ def matcher(codebook: Codebook) -> ActorMatcher:
     return ActorMatcher(
         names=names, patterns=patterns, surface=surface,
         person_gender={a.id: a.gender for a in codebook.actors if a.type == "person"},
+        first_names={a.id: frozenset(alias.split()[0] for alias in a.aliases if " " in alias)
+                     for a in codebook.actors if a.type == "person"},
         surnames=surnames,
         # "he said", not "said he": in news prose "X said he would..." makes "he" the
         # subject of the reported clause, not a speaker.
         pronoun_attribution=re.compile(rf"([Hh]e|[Ss]he) (?:{verbs})(?!\w)"),
-        speaker_after=re.compile(rf"^(?:,[^,\"“”]{{1,80}},)?\s+(?:{verbs})\b"),
+        speaker_after=re.compile(rf"(?:,[^,\"“”]{{1,80}},)?\s+(?:{verbs})\b"),
         speaker_before=re.compile(rf"\b(?:{verbs}|according to)\s+$"),
     )
 
@@ -153,16 +138,41 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _QUOTE_PAIRS.finditer(text)]
 
 
-def find_mentions(text: str, codebook: Codebook, *, quotes: Sequence[tuple[int, int]] | None = None
-                  ) -> list[Mention]:
-    """Every actor mention in ``text``, sorted by offset, after the rules in the module docstring."""
+def find_mentions(text: str, codebook: Codebook, *, quotes: Sequence[tuple[int, int]] | None = None,
+                  date: str | None = None, sentence_starts: Sequence[int] | None = None) -> list[Mention]:
+    """Every actor mention in ``text``, sorted by offset, after the rules in the module docstring.
+
+    ``date`` (YYYY-MM-DD) dates the article for descriptors with a date range;
+    ``sentence_starts`` are its sentence offsets (split here when not given).
+    """
     compiled = matcher(codebook)
-    found = _longest_first(name_matches(text, codebook))
+    found = _other_bearers(text, _longest_first(name_matches(text, codebook)), compiled)
     found = _surnames(text, found, compiled)
     found = _fold_titles(text, found, compiled)
     found = _drop_datelines(text, found)
     quotes = quote_spans(text) if quotes is None else quotes
-    return sorted(found + _attributed_pronouns(text, found, compiled, quotes))
+    sentences = _sentence_spans(text, sentence_starts)
+    persons = frozenset(compiled.person_gender)
+    found = descriptor_mentions(text, found, codebook, date=_iso_date(date), sentences=sentences, persons=persons)
+    if codebook.count_pronouns:
+        found = sorted(found + _attributed_pronouns(text, found, compiled, quotes))
+        found = sorted(found + pronoun_mentions(text, found, codebook, sentences=sentences, quotes=quotes))
+    return found
+
+
+def _iso_date(value: object) -> str | None:
+    """YYYY-MM-DD of a date given as text or a timestamp; None when missing."""
+    if value is None or value != value or str(value) in ("", "NaT"):
+        return None
+    return str(value)[:10]
+
+
+def _sentence_spans(text: str, starts: Sequence[int] | None) -> list[tuple[int, int]]:
+    """Sentence spans from their start offsets (each ends where the next begins), or split here."""
+    if starts is None:
+        return [span for paragraph in paragraph_spans(text)
+                for span in sentence_spans(text[paragraph[0]:paragraph[1]], offset=paragraph[0])]
+    return [(start, end) for start, end in zip(starts, [*starts[1:], len(text)])]
 
 
 def name_matches(text: str, codebook: Codebook) -> list[Mention]:
@@ -176,11 +186,6 @@ def name_matches(text: str, codebook: Codebook) -> list[Mention]:
     return found
 
 
-def _glued(text: str, start: int) -> bool:
-    """Does a match start inside a word ("xRussia") or right after a period ("e.U.S")?"""
-    return start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.")
-
-
 def _longest_first(mentions: list[Mention]) -> list[Mention]:
     """Drop every mention that overlaps a longer (or earlier, equally long) one."""
     kept: list[Mention] = []
@@ -189,6 +194,51 @@ def _longest_first(mentions: list[Mention]) -> list[Mention]:
             continue
         kept.append(mention)
     return kept
+
+
+def _other_bearers(text: str, mentions: list[Mention], compiled: ActorMatcher) -> list[Mention]:
+    """Drop a person's one-word alias preceded by another first name: "Hunter Biden" and "Jill
+    Biden" are not Joe Biden. The word before must be capitalised and unlike the person's own
+    first names (not "Anthony Blinken", "Vladmir Putin": misspellings), and not a title word,
+    stop word, day, month, initial, another mention, or a word the article also uses in lower
+    case ("Despite Biden", "Has Putin"); at a sentence's start the pair must also occur inside a
+    sentence ("Later Biden spoke" is Biden); headlines (title case) are left alone."""
+    ends = {m.end for m in mentions}
+    body = text.find("\n\n")
+    kept = []
+    for mention in mentions:
+        first_names = compiled.first_names.get(mention.actor_id)
+        if first_names is not None and mention.kind == "name" and mention.start > body \
+                and " " not in text[mention.start:mention.end]:
+            word = _word_before(text, mention.start)
+            if (word is not None and _first_name(word[0]) and word[1] + len(word[0]) not in ends
+                    and not any(_alike(word[0], name) for name in first_names)
+                    and not re.search(rf"\b{word[0].lower()}\b", text)
+                    and (not _sentence_initial(text, word[1])
+                         or _mid_sentence(text, f"{word[0]} {text[mention.start:mention.end]}"))):
+                continue
+        kept.append(mention)
+    return kept
+
+
+def _first_name(token: str) -> bool:
+    return (len(token) > 1 and token[0].isupper() and token[1:].islower() and token.isalpha()
+            and not token.endswith(("ing", "ly")) and token.lower() not in title_words() and token.lower() not in _NOT_FIRST_NAMES)
+
+
+def _sentence_initial(text: str, position: int) -> bool:
+    before = text[max(0, position - 4):position].rstrip(" \"“‘'(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _mid_sentence(text: str, name: str) -> bool:
+    """Does ``name`` occur somewhere in ``text`` not at a sentence's start?"""
+    return any(not _sentence_initial(text, m.start()) for m in re.finditer(re.escape(name), text))
+
+
+def _alike(word: str, name: str) -> bool:
+    """Same first letter and close spelling (difflib ratio ≥ 0.7): "Anthony" ~ "Antony"."""
+    return word[0] == name[0] and SequenceMatcher(None, word.lower(), name.lower()).ratio() >= 0.7
 
 
 def _surnames(text: str, mentions: list[Mention], compiled: ActorMatcher) -> list[Mention]:
@@ -271,22 +321,15 @@ def _drop_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not any(s <= m.start < e for s, e in datelines)]
 
 
-def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """Is ``position`` inside one of the sorted, non-overlapping ``spans``?"""
-    index = bisect_right(spans, (position, float("inf"))) - 1
-    return index >= 0 and spans[index][0] <= position < spans[index][1]
-
-
 def _attributed_pronouns(text: str, mentions: list[Mention], compiled: ActorMatcher,
                          quotes: Sequence[tuple[int, int]]) -> list[Mention]:
-    """Pronouns in attributions ("he added"), resolved to the speaker in context."""
+    """Pronouns in attributions right after a quote ('"...," he added'), resolved to the speaker."""
     candidates = [m for m in compiled.pronoun_attribution.finditer(text)
                   if not _glued(text, m.start()) and not _inside(m.start(), quotes)]
     if not candidates:
         return []
     persons = iter(m for m in mentions if m.actor_id in compiled.person_gender)
-    last_speaker: dict[str, str] = {}
-    last_outside_quotes: dict[str, str] = {}
+    last_speaker: dict[str, Mention] = {}
     pending = next(persons, None)
     resolved = []
     for match in candidates:
@@ -294,18 +337,27 @@ def _attributed_pronouns(text: str, mentions: list[Mention], compiled: ActorMatc
         while pending is not None and pending.end <= pronoun_start:
             gender = compiled.person_gender[pending.actor_id]
             if _is_speaker(text, pending, compiled):
-                last_speaker[gender] = pending.actor_id
-            if not _inside(pending.start, quotes):
-                last_outside_quotes[gender] = pending.actor_id
+                last_speaker[gender] = pending
             pending = next(persons, None)
         gender = "male" if match.group(1).lower() == "he" else "female"
-        if _AFTER_QUOTE.search(text, max(0, pronoun_start - 4), pronoun_start):
-            actor_id = last_speaker.get(gender) or last_outside_quotes.get(gender)   # '"...," he added'
-        else:
-            actor_id = last_outside_quotes.get(gender)                               # 'Putin ... He said'
-        if actor_id:
-            resolved.append(Mention(pronoun_start, pronoun_end, actor_id, "pronoun"))
+        if not _AFTER_QUOTE.search(text, max(0, pronoun_start - 4), pronoun_start):
+            continue   # 'Putin was silent. He said ...': the antecedent rule of analysis.corpus.pronouns
+        speaker = last_speaker.get(gender)
+        if speaker and not _someone_else(text, speaker, pronoun_start, mentions, quotes, compiled):
+            resolved.append(Mention(pronoun_start, pronoun_end, speaker.actor_id, "pronoun"))
     return resolved
+
+
+def _someone_else(text: str, speaker: Mention, pronoun_start: int, mentions: Sequence[Mention],
+                  quotes: Sequence[tuple[int, int]], compiled: ActorMatcher) -> bool:
+    """Between the speaker's mention and the pronoun, is another person of that gender named
+    (a codebook person of the same or unknown gender, or a person the codebook does not know)?"""
+    gender = compiled.person_gender[speaker.actor_id]
+    between = [m for m in mentions if speaker.end <= m.start < pronoun_start and not _inside(m.start, quotes)]
+    if any(compiled.person_gender.get(m.actor_id) in (gender, "unknown") and m.actor_id != speaker.actor_id
+           for m in between):
+        return True
+    return other_person(text, speaker.end, pronoun_start, mentions, quotes)
 
 
 def _is_speaker(text: str, mention: Mention, compiled: ActorMatcher) -> bool:

@@ -100,7 +100,7 @@ def test_dataset_never_overwrites(tmp_path):
     annotate_dataset(PROJ_ROOT / "seeds", codebook, out, progress=False)
     with pytest.raises(InputError, match="a new folder"):
         annotate_dataset(PROJ_ROOT / "seeds", codebook, out, progress=False)
-    assert Dataset(out).manifest["rows"]["mentions"] == 43
+    assert Dataset(out).manifest["rows"]["mentions"] == 44
     with pytest.raises(InputError, match="complete dataset"):
         Dataset(tmp_path)
 

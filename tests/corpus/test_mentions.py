@@ -40,7 +40,7 @@ def test_seed_golden_counts(seed_article, seed_codebook):
     assert kinds == [["President Joe Biden", "biden", "title"],
                      ["Pentagon press secretary John Kirby", "kirby", "title"],
                      ["President Biden", "biden", "title"], ["he", "kirby", "pronoun"],
-                     ["American", "united_states", "demonym"],
+                     ["he", "biden", "pronoun"], ["American", "united_states", "demonym"],
                      ["Russian President Vladimir Putin", "putin", "title"]]
     # inside Kirby's quotes: Biden, United States x2, NATO, Romania, Poland, Germany (P3); Ukraine, NATO (P4)
     assert mentions["in_quote"].sum() == 9
@@ -87,8 +87,11 @@ def test_pronoun_opening_a_sentence_is_the_latest_person(tiny_codebook):
     assert surfaces(text, tiny_codebook)[-1] == ("He", "putin", "pronoun")
 
 
-def test_said_he_is_not_an_attribution(tiny_codebook):
-    assert [k for _, _, k in surfaces("Kirby said he would go.", tiny_codebook)] == ["name"]
+def test_said_he_is_the_one_male_actor_of_the_sentence(tiny_codebook):
+    # not an attribution ("said he" is the reported clause's subject), but rule 10 resolves it
+    assert surfaces("Kirby said he would go.", tiny_codebook) == [("Kirby", "kirby", "name"),
+                                                                  ("he", "kirby", "pronoun")]
+    assert [k for _, _, k in surfaces("Kirby told Putin he would go.", tiny_codebook)] == ["name", "name"]
 
 
 def test_quote_spans():
