@@ -12,7 +12,7 @@ CODEBOOK ?= seeds/actors.yaml
 OUT ?= runs/seeds
 JOBS ?= 2
 
-.PHONY: setup report test test-fast notebooks lab bench clean-cache
+.PHONY: setup report test test-fast notebooks lab bench validate clean-cache
 
 setup: $(STAMP)
 
@@ -46,6 +46,12 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_ROOT) $(LAB_ARGS)
+
+## The validation appendix (Markdown, HTML, tables, figures, provenance) into VALIDATION: every check the
+## suite can run offline; checks whose data (../shared) is absent are listed as skipped.
+VALIDATION ?= runs/validation
+validate: setup
+	$(BIN)/python -m analysis validate --out $(VALIDATION) --replace
 
 ## Benchmarks (need ../shared); figures go to stdout.
 bench: setup

@@ -24,8 +24,8 @@ as a methods appendix (``python -m analysis validate --out runs/validation``; no
   ``tests/corpus/pronoun_sample.csv``, with a Wilson 95% interval (Wilson 1927).
 
 Predictions of the NewsMTSC check are cached in ``.cache/validation/`` keyed by the data
-file's bytes, the method and the sha256 of the suite's sentiment code, resources and model
-packages, so a second run costs seconds even with the MiniLM method.
+file's bytes, the method and the sha256 of the suite's sentiment and corpus code, its resources and
+the versions of the model packages, so a second run costs seconds even with the MiniLM method.
 """
 
 from __future__ import annotations
@@ -164,11 +164,12 @@ def _need(path: Path, what: str) -> Path:
     return path
 
 
-#: Baseline first, then the suite's methods in their own order.
 def default_methods() -> list[str]:
+    """Every method of the suite: the VADER baselines first (whole sentence, then window), then the others."""
     from analysis.sentiment.target import METHODS
 
-    return ["vader_sentence", *(m for m in METHODS if m != "vader_sentence")]
+    lexicon = sorted((m for m in METHODS if m.startswith("vader")), key=lambda m: m != "vader_sentence")
+    return [*lexicon, *(m for m in METHODS if m not in lexicon)]
 
 
 def _fingerprint(method: str) -> str:
@@ -202,8 +203,7 @@ def predictions(targets: Sequence[Any], *, method: str, data_sha: str, cache: Pa
 
     path = None
     if cache is not None:
-        key = hashlib.sha256(f"{data_sha}:{_fingerprint(method)}".encode()).hexdigest()[:32]
-        path = cache / f"newsmtsc-{method}-{key}.json"
+        path = cache / f"newsmtsc-{method}-{data_sha[:12]}-{_fingerprint(method)[:20]}.json"
         try:
             labels = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(labels, list) and len(labels) == len(targets):
@@ -215,6 +215,9 @@ def predictions(targets: Sequence[Any], *, method: str, data_sha: str, cache: Pa
         from analysis.store import write_text_atomic
 
         write_text_atomic(path, json.dumps(list(labels)))
+        for stale in cache.glob(f"newsmtsc-{method}-{data_sha[:12]}-*.json"):  # earlier code or models: never read
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return list(labels)
 
 

@@ -98,18 +98,21 @@ def plot_vader_fidelity(scored: pd.DataFrame, *, r: float) -> Figure:
     return attach_data(finish(fig), scored[["id", "rating", "compound"]])
 
 
-def appendix_figures(validation: Any) -> list[AppendixFigure]:
-    """The appendix's figures for what ran: confusion matrices, F1 per method, VADER fidelity."""
+def appendix_figures(validation: Any, *, check: str | None = None) -> list[AppendixFigure]:
+    """The appendix's figures for what ran: confusion matrices, F1 per method, VADER fidelity.
+
+    ``check``: only the figures of that check (``"newsmtsc"``, ``"vader_nyt"``; others have none).
+    """
     figures: list[AppendixFigure] = []
     tables = validation.tables
-    if "newsmtsc_confusion" in tables:
+    if "newsmtsc_confusion" in tables and check in (None, "newsmtsc"):
         figures.append(AppendixFigure("50-newsmtsc-confusion", plot_confusion(tables["newsmtsc_confusion"]),
                                       "Confusion matrices on NewsMTSC devtest_mt: targets by gold label (rows) and "
                                       "predicted label (columns), with the share of each gold row."))
         figures.append(AppendixFigure("50-newsmtsc-f1", plot_method_scores(tables["newsmtsc_scores"]),
                                       "Macro-F1 and per-class F1 of each target-sentiment method on NewsMTSC "
                                       "devtest_mt."))
-    if "vader_nyt_scores" in tables:
+    if "vader_nyt_scores" in tables and check in (None, "vader_nyt"):
         row = validation.summary[validation.summary["check"] == "vader_nyt"].iloc[0]
         figures.append(AppendixFigure("50-vader-nyt", plot_vader_fidelity(tables["vader_nyt_scores"],
                                                                           r=float(row["value"])),

@@ -18,18 +18,19 @@ and tables.
 from __future__ import annotations
 
 import base64
+import html
 import math
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from analysis.markup import escape_markdown
 from analysis.paths import RESOURCES
 from analysis.report.validation import CHECKS, PRONOUN_GOAL, PUBLISHED_NYT_R, Validation, sha256
 
 __all__ = ["APPENDIX_FILES", "REFERENCES", "appendix_markdown", "check_section", "main_table", "provenance",
-           "write_appendix"]
+           "provenance_tables", "show_check", "write_appendix"]
 
 #: What a validation folder holds (anything else stops ``--replace``).
 APPENDIX_FILES = frozenset({"appendix.md", "appendix.html", "manifest.json", "tables", "figures"})
@@ -54,6 +55,16 @@ REFERENCES = {
     "fisher": "Fisher, R.A. (1915). Frequency Distribution of the Values of the Correlation Coefficient in "
               "Samples from an Indefinitely Large Population. Biometrika 10(4), 507–521.",
 }
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
+
+
+def escape_markdown(text: object) -> str:
+    """Text from data or the environment made inert in Markdown: ``<``, ``>``, ``&`` escaped (raw HTML would
+    pass through), markup characters backslashed; quotes kept as they are, so the ``.md`` file reads plainly
+    (:func:`analysis.markup.escape_markdown` also escapes quotes, for attribute values)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
 def _number(value: Any, digits: int = 3) -> str:
@@ -194,10 +205,35 @@ def provenance(validation: Validation) -> dict[str, Any]:
     return {"versions": versions, "inputs": dict(validation.inputs), "resources": resources, "models": models}
 
 
-def _hash_table(hashes: Mapping[str, str], *, what: str) -> str:
-    if not hashes:
-        return f"(no {what})"
-    return markdown_table(pd.DataFrame({"file": list(hashes), "sha256": list(hashes.values())}))
+def provenance_tables(prov: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """:func:`provenance` as tables: versions (package, version); inputs, models, resources (file, sha256)."""
+    tables = {"versions": pd.DataFrame({"package": list(prov["versions"]), "version": list(prov["versions"].values())},
+                                       columns=["package", "version"])}
+    for part in ("inputs", "models", "resources"):
+        tables[part] = pd.DataFrame({"file": list(prov[part]), "sha256": list(prov[part].values())},
+                                    columns=["file", "sha256"])
+    return tables
+
+
+def show_check(validation: Validation, check: str, *, folder: str | Path, parameters: Mapping[str, Any]) -> None:
+    """In a notebook: one check's section (method, result or why skipped), its tables, and its figures exported."""
+    from IPython.display import Markdown, display
+
+    from analysis.plots.export import show_figure
+    from analysis.plots.tables import show_table
+    from analysis.report.validation_figures import appendix_figures
+
+    text, tables = check_section(validation, check)
+    display(Markdown(text))
+    for frame in tables:
+        show_table(frame)
+    for figure in appendix_figures(validation, check=check):
+        show_figure(figure.figure, figure.name, figure.caption, folder=folder, notebook="50-validation",
+                    parameters=parameters)
+
+
+def _hash_table(hashes: pd.DataFrame, *, what: str) -> str:
+    return markdown_table(hashes) if len(hashes) else f"(no {what})"
 
 
 def _blocks(validation: Validation, figures: Sequence[tuple[str, str]], *, prov: Mapping[str, Any],
@@ -219,11 +255,11 @@ def _blocks(validation: Validation, figures: Sequence[tuple[str, str]], *, prov:
     if validation.skipped:
         blocks.append(("md", "## Checks skipped\n\n" + "\n".join(
             f"* {CHECKS[c]}: {escape_markdown(r)}" for c, r in validation.skipped.items())))
-    versions = pd.DataFrame({"package": list(prov["versions"]), "version": list(prov["versions"].values())})
-    blocks.append(("md", "## Provenance\n\n### Package versions\n\n" + markdown_table(versions)
-                   + "\n\n### Inputs (sha256)\n\n" + _hash_table(prov["inputs"], what="inputs read")
-                   + "\n\n### Models (sha256)\n\n" + _hash_table(prov["models"], what="model files")
-                   + "\n\n### Resources (sha256)\n\n" + _hash_table(prov["resources"], what="resources")))
+    parts = provenance_tables(prov)
+    blocks.append(("md", "## Provenance\n\n### Package versions\n\n" + markdown_table(parts["versions"])
+                   + "\n\n### Inputs (sha256)\n\n" + _hash_table(parts["inputs"], what="inputs read")
+                   + "\n\n### Models (sha256)\n\n" + _hash_table(parts["models"], what="model files")
+                   + "\n\n### Resources (sha256)\n\n" + _hash_table(parts["resources"], what="resources")))
     blocks.append(("md", "## References\n\n" + "\n".join(f"* {r}" for r in REFERENCES.values())))
     return blocks
 
