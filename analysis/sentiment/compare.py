@@ -3,13 +3,14 @@
 :func:`outlet_tone_difference` compares two outlets (A and B) actor by actor. For each
 actor, the mean tone score of its mentions in A and in B, and the difference
 ``mean_a - mean_b`` with a percentile bootstrap interval (Efron & Tibshirani 1993): the
-mentions of each outlet are resampled with replacement, separately (the two outlets are
-independent samples, of their own sizes), ``n_boot`` times, and the interval is taken
-from the differences of the resampled means. The generator is
+*articles* of each outlet are resampled with replacement, separately (the two outlets are
+independent samples, of their own sizes), ``n_boot`` times, each resample's mean taken
+over all mentions of the drawn articles (a cluster bootstrap,
+:mod:`analysis.sentiment.resampling`: mentions in one article are not independent), and
+the interval is taken from the differences of the resampled means. The generator is
 ``numpy.random.default_rng(seed)``, one stream drawn in sorted actor order, outlet A then
-B, so results are reproducible. As with :func:`~analysis.sentiment.tone.actor_tone`,
-mentions within an article are treated as independent, so intervals are optimistic where
-an article repeats an actor.
+B, so results are reproducible. Without an ``article_id`` column every mention is its
+own cluster.
 
 :func:`compared_outlets` picks the pair: the two the user names, or by default the two
 outlets with the most articles.
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.sentiment.resampling import cluster_bootstrap_means, cluster_sums
 
 __all__ = ["DIFFERENCE_COLUMNS", "compared_outlets", "outlet_tone_difference"]
 
@@ -82,35 +84,29 @@ def outlet_tone_difference(mention_scores: pd.DataFrame, *, outlets: Sequence[st
     rng = np.random.default_rng(seed)
     alpha = (1 - ci) / 2
     rows = []
+    clustered = "article_id" in scores.columns
     for actor, group in scores.groupby("actor_id", sort=True):
-        x_a = group.loc[group["outlet"].astype(str) == a, "score"].to_numpy(dtype=np.float64)
-        x_b = group.loc[group["outlet"].astype(str) == b, "score"].to_numpy(dtype=np.float64)
-        rows.append((actor, a, b, *_difference(x_a, x_b, n_boot=n_boot, rng=rng, alpha=alpha), len(x_a), len(x_b)))
+        sides = []
+        for outlet in (a, b):
+            side = group[group["outlet"].astype(str) == outlet]
+            x = side["score"].to_numpy(dtype=np.float64)
+            sides.append((x, cluster_sums(x, side["article_id"].to_numpy() if clustered else None)))
+        (x_a, sums_a), (x_b, sums_b) = sides
+        rows.append((actor, a, b, *_difference(x_a, x_b, sums_a, sums_b, n_boot=n_boot, rng=rng, alpha=alpha),
+                     len(x_a), len(x_b)))
     table = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
     return table.astype({"n_a": "int64", "n_b": "int64"})
 
 
-def _difference(x_a: np.ndarray, x_b: np.ndarray, *, n_boot: int, rng: np.random.Generator,
+def _difference(x_a: np.ndarray, x_b: np.ndarray, sums_a: tuple[np.ndarray, np.ndarray],
+                sums_b: tuple[np.ndarray, np.ndarray], *, n_boot: int, rng: np.random.Generator,
                 alpha: float) -> tuple[float, float, float, float, float]:
     """mean_a, mean_b, difference, ci_low, ci_high (NaN where an outlet has no mention)."""
     mean_a = float(x_a.mean()) if len(x_a) else np.nan
     mean_b = float(x_b.mean()) if len(x_b) else np.nan
     if not len(x_a) or not len(x_b):
         return mean_a, mean_b, np.nan, np.nan, np.nan
-    boot = resampled_means(x_a, n_boot=n_boot, rng=rng) - resampled_means(x_b, n_boot=n_boot, rng=rng)
+    boot = (cluster_bootstrap_means(*sums_a, n_boot=n_boot, rng=rng)
+            - cluster_bootstrap_means(*sums_b, n_boot=n_boot, rng=rng))
     low, high = np.quantile(boot, [alpha, 1 - alpha])
     return mean_a, mean_b, mean_a - mean_b, float(low), float(high)
-
-
-def resampled_means(x: np.ndarray, *, n_boot: int, rng: np.random.Generator, cells: int = 1 << 20) -> np.ndarray:
-    """Means of ``n_boot`` resamples of ``x`` with replacement, drawn in blocks of about ``cells`` indices.
-
-    The same draws as ``x[rng.integers(0, len(x), (n_boot, len(x)))].mean(axis=1)``, in less memory.
-    """
-    n = len(x)
-    rows = max(1, cells // n)
-    means = np.empty(n_boot)
-    for start in range(0, n_boot, rows):
-        stop = min(n_boot, start + rows)
-        means[start:stop] = x[rng.integers(0, n, size=(stop - start, n))].mean(axis=1)
-    return means

@@ -8,7 +8,7 @@
   Hamborg & Donnay 2021).
 * :func:`actor_tone` - mean tone and class shares per actor (and optionally
   outlet, date ...), with seeded bootstrap percentile intervals (Efron &
-  Tibshirani 1993) over mentions.
+  Tibshirani 1993) that resample articles, not mentions (cluster bootstrap).
 * :func:`evidence` / :func:`evidence_table` - the most negative and most
   positive mentions of an actor with their sentences, for reading what the
   numbers rest on.
@@ -32,6 +32,7 @@ import pandas as pd
 from analysis.paths import RESOURCES
 
 from analysis.sentiment.newsmtsc import LABELS
+from analysis.sentiment.resampling import cluster_bootstrap_means, cluster_sums, percentile_interval
 from analysis.sentiment.target import (
     METHODS,
     THRESHOLD,
@@ -254,25 +255,6 @@ def _mention_spans(sentences: pd.DataFrame, mentions: pd.DataFrame
     return texts, group.astype(np.int64), m_start, np.minimum(m_end, length)
 
 
-def _bootstrap_means(x: np.ndarray, n_boot: int, rng: np.random.Generator, *, cells: int = 1 << 20) -> np.ndarray:
-    """Means of ``n_boot`` resamples of ``x`` with replacement, drawn in blocks of about ``cells`` indices.
-
-    The same draws, in the same order, as ``x[rng.integers(0, len(x), (n_boot, len(x)))].mean(axis=1)``;
-    in blocks the index and value buffers stay small (an actor with 20,000 mentions would
-    otherwise need two 320 MB arrays per call).
-    """
-    n = len(x)
-    rows = max(1, cells // n)
-    means = np.empty(n_boot)
-    values = np.empty((min(rows, n_boot), n))
-    for start in range(0, n_boot, rows):
-        stop = min(n_boot, start + rows)
-        block = values[: stop - start]
-        np.take(x, rng.integers(0, n, size=(stop - start, n)), out=block)
-        means[start:stop] = block.mean(axis=1)
-    return means
-
-
 def actor_tone(
     mention_scores: pd.DataFrame,
     *,
@@ -280,38 +262,41 @@ def actor_tone(
     n_boot: int = 2000,
     seed: int = 0,
     ci: float = 0.95,
+    cluster: str | None = "article_id",
 ) -> pd.DataFrame:
-    """Mean tone per group with bootstrap percentile intervals.
+    """Mean tone per group with cluster-bootstrap percentile intervals.
 
     Groups ``mention_scores`` (from :func:`score_mentions`, optionally with
-    ``outlet``/``date`` merged in) by ``by``; resamples each group's mentions
-    with replacement ``n_boot`` times (``numpy.random.default_rng(seed)``, one
-    stream per group in sorted group order, so results are reproducible).
-    Columns: ``by...``, ``n_mentions``, ``mean`` (mean score), ``ci_low``,
-    ``ci_high`` (percentile interval at level ``ci``), ``share_negative``,
-    ``share_neutral``, ``share_positive`` (shares of labels).
+    ``outlet``/``date`` merged in) by ``by``; resamples each group's *articles* (the
+    ``cluster`` column) with replacement ``n_boot`` times and takes each resample's mean
+    over all mentions of the drawn articles (:mod:`analysis.sentiment.resampling`:
+    mentions in one article are not independent, so resampling mentions would make the
+    intervals too narrow). ``cluster=None`` resamples mentions. The generator is
+    ``numpy.random.default_rng(seed)``, one stream per group in sorted group order, so
+    results are reproducible. Columns: ``by...``, ``n_mentions``, ``n_articles``, ``mean``
+    (mean score over mentions), ``ci_low``, ``ci_high`` (percentile interval at level
+    ``ci``), ``share_negative``, ``share_neutral``, ``share_positive`` (shares of labels).
     """
     by = list(by)
-    _require(mention_scores, by + ["score", "label"], "mention_scores")
+    _require(mention_scores, by + ["score", "label"] + ([cluster] if cluster else []), "mention_scores")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be in (0, 1), got {ci}")
     if n_boot < 1:
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
-    cols = by + ["n_mentions", "mean", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+    cols = by + ["n_mentions", "n_articles", "mean", "ci_low", "ci_high", "share_negative", "share_neutral",
+                 "share_positive"]
     df = mention_scores.dropna(subset=["score"])
     if df.empty:
         return pd.DataFrame(columns=cols)
     rng = np.random.default_rng(seed)
-    alpha = (1 - ci) / 2
     rows = []
     for key, g in df.groupby(by, sort=True, dropna=False):
         x = g["score"].to_numpy(dtype=np.float64)
-        n = len(x)
-        means = _bootstrap_means(x, n_boot, rng)
-        lo, hi = np.quantile(means, [alpha, 1 - alpha])
+        sums, counts = cluster_sums(x, g[cluster].to_numpy() if cluster else None)
+        lo, hi = percentile_interval(cluster_bootstrap_means(sums, counts, n_boot=n_boot, rng=rng), ci=ci)
         lab = g["label"].to_numpy()
         key = key if isinstance(key, tuple) else (key,)
-        rows.append((*key, n, float(x.mean()), float(lo), float(hi),
+        rows.append((*key, len(x), len(sums), float(x.mean()), lo, hi,
                      float(np.mean(lab == "negative")), float(np.mean(lab == "neutral")),
                      float(np.mean(lab == "positive"))))
     return pd.DataFrame(rows, columns=cols)

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.sentiment.compare import (DIFFERENCE_COLUMNS, compared_outlets, outlet_tone_difference,
-                                        resampled_means)
+from analysis.sentiment.compare import DIFFERENCE_COLUMNS, compared_outlets, outlet_tone_difference
 
 
 @pytest.fixture
@@ -59,11 +58,14 @@ class TestOutletToneDifference:
             outlet_tone_difference(scores.drop(columns="outlet"), outlets=["BBC", "RT"])
 
 
-def test_resampled_means_in_blocks_equal_one_draw():
-    x = np.arange(10.0)
-    blocked = resampled_means(x, n_boot=50, rng=np.random.default_rng(3), cells=30)
-    whole = x[np.random.default_rng(3).integers(0, 10, (50, 10))].mean(axis=1)
-    assert blocked == pytest.approx(whole)
+def test_articles_are_resampled_not_mentions(scores):
+    # putin in BBC: two articles of two mentions each; without article ids each mention is its own cluster
+    clustered = scores.assign(article_id=["b1", "b1", "b2", "b2", "r1", "r2", "r3", "x", "x", "y", "z"])
+    wide = outlet_tone_difference(clustered, outlets=["BBC", "RT"], n_boot=4000, seed=0).set_index("actor_id")
+    narrow = outlet_tone_difference(scores, outlets=["BBC", "RT"], n_boot=4000, seed=0).set_index("actor_id")
+    assert wide.loc["putin", "difference"] == narrow.loc["putin", "difference"] == pytest.approx(-0.85)
+    # BBC resamples: b1 (mean -0.7) and b2 (-0.6): the BBC mean lies in [-0.7, -0.6]
+    assert wide.loc["putin", "ci_low"] >= -0.7 - 0.3 - 1e-12 and wide.loc["putin", "ci_high"] <= -0.6 - 0.1 + 1e-12
 
 
 class TestComparedOutlets:

@@ -90,7 +90,7 @@ class TestActorTone:
         a = actor_tone(scored, n_boot=500, seed=3)
         b = actor_tone(scored, n_boot=500, seed=3)
         pd.testing.assert_frame_equal(a, b)
-        assert list(a.columns) == ["actor_id", "n_mentions", "mean", "ci_low", "ci_high",
+        assert list(a.columns) == ["actor_id", "n_mentions", "n_articles", "mean", "ci_low", "ci_high",
                                    "share_negative", "share_neutral", "share_positive"]
         assert a["n_mentions"].tolist() == [30, 30]
         assert (a["ci_low"] <= a["mean"]).all() and (a["mean"] <= a["ci_high"]).all()
@@ -106,7 +106,7 @@ class TestActorTone:
         assert len(g) == 4 and list(g.columns[:2]) == ["actor_id", "outlet"]
 
     def test_single_mention_interval_is_a_point(self):
-        df = pd.DataFrame({"actor_id": ["z"], "score": [0.4], "label": ["positive"]})
+        df = pd.DataFrame({"actor_id": ["z"], "article_id": ["a"], "score": [0.4], "label": ["positive"]})
         out = actor_tone(df, n_boot=100)
         assert out["ci_low"].iloc[0] == out["ci_high"].iloc[0] == 0.4
 
@@ -116,12 +116,12 @@ class TestActorTone:
 
     @pytest.mark.parametrize("n, cells", [(7, 20), (30, 64), (5, 4), (1000, 3000)])
     def test_blocked_bootstrap_draws_what_one_big_draw_would(self, n, cells):
-        from analysis.sentiment.tone import _bootstrap_means
+        from analysis.sentiment.resampling import cluster_bootstrap_means
 
         x = np.linspace(-1, 1, n) ** 3
         whole = x[np.random.default_rng(5).integers(0, n, size=(41, n))].mean(axis=1)
-        blocked = _bootstrap_means(x, 41, np.random.default_rng(5), cells=cells)
-        np.testing.assert_array_equal(blocked, whole)
+        blocked = cluster_bootstrap_means(x, np.ones(n), n_boot=41, rng=np.random.default_rng(5), cells=cells)
+        np.testing.assert_allclose(blocked, whole, rtol=1e-12)
 
 
 class TestEvidence:
