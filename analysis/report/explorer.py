@@ -32,12 +32,12 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.framing.frames import actor_frames
 from analysis.framing.salience import actor_salience
-from analysis.framing.voice import attribution_verbs, voice
+from analysis.framing.voice import voice
+from analysis.report.explorer_index import (ExplorerIndex, article_mask, build_index, counts_mask, frames_of,
+                                            mentions_of, salience_of, tone_rows_of, verbs_of, voice_of)
 from analysis.sentiment.tone import actor_tone, with_articles
-from analysis.terms.actor_context import actor_context_terms
-from analysis.terms.keyness import actor_keyness
+from analysis.terms.article_counts import selection_context_terms, selection_keyness
 from analysis.terms.kwic import kwic
 
 Period = Literal["D", "W", "M"]
@@ -93,6 +93,7 @@ class ExplorerData:
     labels: Mapping[str, str]
     colours: Mapping[str, str]
     actor_order: tuple[str, ...]
+    index: ExplorerIndex
     memo: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
 
@@ -117,12 +118,15 @@ def prepare(ws: Any, *, scheme: str = "generic") -> ExplorerData:
     counts = mentions["actor_id"].value_counts()
     order = {actor: i for i, actor in enumerate(ws.codebook.ids)}
     ranked = sorted(counts.index, key=lambda a: (-counts[a], order.get(a, len(order)), a))
+    sentences, tokens, quotes, mention_tone = ws.table("sentences"), ws.table("tokens"), ws.table("quotes"), \
+        with_articles(tone, articles)
     return ExplorerData(
-        articles=articles, sentences=ws.table("sentences"), tokens=ws.table("tokens"), mentions=mentions,
+        articles=articles, sentences=sentences, tokens=tokens, mentions=mentions,
         by_actor={a: g for a, g in mentions.groupby("actor_id", sort=False)},
-        mention_tone=with_articles(tone, articles), sentence_tone=tables.get("sentence_sentiment", pd.DataFrame()),
-        frames=in_scheme, frame_hits=hits, quotes=ws.table("quotes"), labels=ws.codebook.labels(),
-        colours=actor_colours(ws.codebook.colours()), actor_order=tuple(ranked))
+        mention_tone=mention_tone, sentence_tone=tables.get("sentence_sentiment", pd.DataFrame()),
+        frames=in_scheme, frame_hits=hits, quotes=quotes, labels=ws.codebook.labels(),
+        colours=actor_colours(ws.codebook.colours()), actor_order=tuple(ranked),
+        index=build_index(articles, sentences, tokens, mentions, mention_tone, in_scheme, quotes))
 
 
 # ---- choices offered by the widgets ------------------------------------------------------------
@@ -196,28 +200,21 @@ def _filter_key(state: ExplorerState) -> tuple:
     return (state.outlets, state.start, state.end)
 
 
+def selection(data: ExplorerData, state: ExplorerState) -> np.ndarray:
+    """The selected articles as a mask over ``data.articles`` (chosen outlets, within the date range)."""
+    return _memo(data, ("mask", *_filter_key(state)), lambda: article_mask(
+        data.index, outlets=state.outlets, start=state.start, end=state.end))
+
+
 def selected_articles(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
     """The articles of the chosen outlets within the date range."""
-    return _memo(data, ("articles", *_filter_key(state)), lambda: _select_articles(data.articles, state))
-
-
-def _select_articles(articles: pd.DataFrame, state: ExplorerState) -> pd.DataFrame:
-    keep = np.ones(len(articles), dtype=bool)
-    if state.outlets:
-        keep &= articles["outlet"].isin(list(state.outlets)).to_numpy()
-    if state.start:
-        keep &= (articles["day"] >= pd.Timestamp(state.start)).to_numpy()
-    if state.end:
-        keep &= (articles["day"] <= pd.Timestamp(state.end)).to_numpy()
-    return articles[keep]
+    return data.articles[selection(data, state)]
 
 
 def actor_mentions(data: ExplorerData, state: ExplorerState, actor: str) -> pd.DataFrame:
     """One actor's mentions within the selected articles."""
-    def compute() -> pd.DataFrame:
-        found = data.by_actor.get(actor, data.mentions.head(0))
-        return found[found["article_id"].isin(selected_articles(data, state)["article_id"])]
-    return _memo(data, ("mentions", actor, *_filter_key(state)), compute)
+    return _memo(data, ("mentions", actor, *_filter_key(state)),
+                 lambda: mentions_of(data.index, actor, selection(data, state), data.mentions.head(0)))
 
 
 def _memo(data: ExplorerData, key: tuple, compute: Callable[[], Any]) -> Any:
@@ -240,13 +237,16 @@ def _per_actor(data: ExplorerData, state: ExplorerState, name: str, compute: Cal
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-# ---- the panes' tables ---------------------------------------------------------------------------
+# ---- the panes' tables: sums over the selected articles of the index (analysis.report.explorer_index) ----
 
 def salience_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
     """Salience of each chosen actor per period in the selected articles (:func:`actor_salience`)."""
     def compute(actor: str) -> pd.DataFrame:
-        return actor_salience(actor_mentions(data, state, actor), data.sentences, selected_articles(data, state),
-                              freq=state.period, actors=[actor])
+        selected = selection(data, state)
+        if not selected.any():
+            return actor_salience(data.mentions.head(0), data.sentences, data.articles.head(0), freq=state.period,
+                                  actors=[actor])
+        return salience_of(data.index, actor, selected, state.period)
     return _per_actor(data, state, "salience", compute, state.period)
 
 
@@ -255,55 +255,47 @@ def tone_table(data: ExplorerData, state: ExplorerState, *, by_period: bool = Tr
     by = ["actor_id", "period"] if by_period else ["actor_id"]
 
     def compute(actor: str) -> pd.DataFrame:
-        rows = data.mention_tone[(data.mention_tone["actor_id"] == actor)
-                                 & data.mention_tone["article_id"].isin(selected_articles(data, state)["article_id"])]
-        if by_period:
-            rows = rows.assign(period=rows["date"].dt.to_period(state.period).dt.start_time.dt.normalize())
+        rows = tone_rows_of(data.index, actor, selection(data, state), state.period if by_period else None)
         return actor_tone(rows, by=by, n_boot=state.n_boot, seed=0)
     return _per_actor(data, state, "tone", compute, by_period and state.period, state.n_boot)
 
 
 def frames_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
     """Frames of each chosen actor's sentences (:func:`actor_frames`), most frequent first per actor."""
-    def compute(actor: str) -> pd.DataFrame:
-        found = actor_frames(data.frames, actor_mentions(data, state, actor))
-        return found.sort_values(["share", "frame"], ascending=[False, True], kind="stable")
-    return _per_actor(data, state, "frames", compute)
+    return _per_actor(data, state, "frames", lambda actor: frames_of(data.index, actor, selection(data, state)))
 
 
 def voice_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
     """Quotes and quoted words of each chosen actor (shares of all quotes in the selected articles)."""
     def compute() -> pd.DataFrame:
-        ids = selected_articles(data, state)["article_id"]
-        return voice(data.quotes[data.quotes["article_id"].isin(ids)])
+        table = voice_of(data.index, selection(data, state))
+        return voice(data.quotes.head(0)) if table is None else table
     table = _memo(data, ("voice", *_filter_key(state)), compute)
     return table[table["actor"].isin(list(state.actors))].reset_index(drop=True)
 
 
 def verbs_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
     """The attribution verbs that introduce each chosen actor's quotes: speaker, class, lemma, n."""
-    def compute(actor: str) -> pd.DataFrame:
-        quotes = data.quotes[data.quotes["article_id"].isin(selected_articles(data, state)["article_id"])]
-        quotes = quotes[quotes["speaker_actor_id"].str.contains(actor, regex=False, na=False)]
-        table = attribution_verbs(quotes)
-        return table[table["speaker"] == actor].head(state.top_n)
-    return _per_actor(data, state, "verbs", compute, state.top_n)
+    return _per_actor(data, state, "verbs", lambda actor: verbs_of(data.index, actor, selection(data, state),
+                                                                   state.top_n), state.top_n)
+
+
+def _counts_mask(data: ExplorerData, state: ExplorerState) -> np.ndarray:
+    return _memo(data, ("counts_mask", *_filter_key(state)), lambda: counts_mask(data.index, selection(data, state)))
 
 
 def context_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
-    """Each chosen actor's top context terms (its sentences in the selected articles), per 10,000 words."""
-    def compute(actor: str) -> pd.DataFrame:
-        return actor_context_terms(data.tokens, actor_mentions(data, state, actor), actor_id=actor,
-                                   top_n=state.top_n)
-    return _per_actor(data, state, "context", compute, state.top_n)
+    """Each chosen actor's top context terms (its sentences in the selected articles), per 10,000 words
+    (:func:`~analysis.terms.actor_context.actor_context_terms`, summed from per-article counts)."""
+    return _per_actor(data, state, "context", lambda actor: selection_context_terms(
+        data.index.counts, actor, _counts_mask(data, state), top_n=state.top_n), state.top_n)
 
 
 def keyness_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
-    """Each chosen actor's key context terms (G², target side) against the rest of the corpus."""
-    def compute(actor: str) -> pd.DataFrame:
-        keys = actor_keyness(data.tokens, actor_mentions(data, state, actor), actor)
-        return keys[keys["direction"] == "target"].head(state.top_n)
-    return _per_actor(data, state, "keyness", compute, state.top_n)
+    """Each chosen actor's key context terms (G², target side) against the rest of the corpus
+    (:func:`~analysis.terms.keyness.actor_keyness`, summed from per-article counts)."""
+    return _per_actor(data, state, "keyness", lambda actor: selection_keyness(
+        data.index.counts, actor, _counts_mask(data, state), direction="target", top_n=state.top_n), state.top_n)
 
 
 # ---- KWIC ------------------------------------------------------------------------------------------
@@ -322,8 +314,10 @@ def kwic_table(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
                                                             window=KWIC_WINDOW))
 
     def compute() -> pd.DataFrame:
-        chosen = selected_articles(data, state)
-        found = lines[lines["article_id"].isin(chosen["article_id"])]
+        where = _memo(data, ("kwic_articles", state.query), lambda: data.index.article_ids.get_indexer(lines["article_id"]))
+        inside = where >= 0
+        inside[inside] = selection(data, state)[where[inside]]
+        found = lines[inside]
         if state.query_actor:
             named = actor_mentions(data, state, state.query_actor)[["article_id", "sentence_id"]].drop_duplicates()
             found = found.merge(named, on=["article_id", "sentence_id"])

@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
 import pytest
 
 from analysis.report.explorer import (actor_options, date_options, initial_state, kwic_page,
-                                      kwic_table, outlet_options, prepare, salience_table, tone_table,
+                                      kwic_table, outlet_options, salience_table, tone_table,
                                       turn_page, view_tables, with_changes)
 from analysis.report.explorer_view import (close_figures, export_view, kwic_html, next_run_folder, table_html,
                                            view_figures)
-from conftest import TINY_CODEBOOK
-
-ARTICLES = [
-    ("n1", "2022-02-01", "Daily A", "Putin warns NATO",
-     "Putin warned NATO on Tuesday. Russia wants sanctions lifted. Kirby said NATO would not bend."),
-    ("n2", "2022-02-03", "Daily B", "Sanctions <b>bite</b>",
-     "New sanctions hit Russia hard. Putin called the sanctions illegal. The United States said the "
-     "sanctions would stay."),
-    ("n3", "2022-02-15", "Daily A", "NATO meets",
-     "NATO ministers met in Brussels. Kirby said NATO troops were ready. Russia denied any plan to attack."),
-    ("n4", "2022-02-16", "Daily B", "Talks stall",
-     "Putin met the French president. Talks on sanctions stalled. Russia blamed NATO for the crisis."),
-]
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    from analysis.annotate.workspace import open_workspace
-
-    folder = tmp_path_factory.mktemp("explorer")
-    with open(folder / "articles.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "date", "outlet", "title", "text"])
-        writer.writerows(ARTICLES)
-    (folder / "actors.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
-    ws = open_workspace(corpus=folder / "articles.csv", codebook=folder / "actors.yaml", cache=False)
-    return prepare(ws)
+from explorer_fixtures import data  # noqa: F401 (fixture)
 
 
 @pytest.fixture
