@@ -58,6 +58,10 @@ CHECKS: dict[str, str] = {
     "golden_counts": "Seed article: golden mention counts",
     "pronouns": "Pronoun antecedents: hand-labelled sample",
 }
+#: Short names of the checks for the main table.
+SHORT_NAMES: dict[str, str] = {"newsmtsc": "NewsMTSC devtest_mt", "vader_nyt": "VADER, NYT editorials",
+                               "sentences": "Sentence splitting", "golden_counts": "Golden counts (seed)",
+                               "pronouns": "Pronoun sample"}
 #: VADER's correlation with the NYT editorial ground truth as published (Hutto & Gilbert 2014, Table 3).
 PUBLISHED_NYT_R = 0.492
 #: The precision goal for pronoun antecedents (issue 14).

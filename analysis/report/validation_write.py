@@ -27,7 +27,8 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from analysis.paths import RESOURCES
-from analysis.report.validation import CHECKS, PRONOUN_GOAL, PUBLISHED_NYT_R, Validation, external_models, sha256
+from analysis.report.validation import (CHECKS, PRONOUN_GOAL, PUBLISHED_NYT_R, SHORT_NAMES, Validation,
+                                        external_models, sha256)
 
 __all__ = ["APPENDIX_FILES", "REFERENCES", "appendix_markdown", "check_section", "main_table", "provenance",
            "provenance_tables", "show_check", "write_appendix"]
@@ -78,7 +79,7 @@ def main_table(validation: Validation) -> pd.DataFrame:
     rows = []
     for row in validation.summary.to_dict("records"):
         interval = (f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]" if math.isfinite(row["ci_low"]) else "")
-        rows.append({"check": CHECKS[row["check"]], "item": row["item"], "measure": row["measure"],
+        rows.append({"check": SHORT_NAMES[row["check"]], "item": row["item"], "measure": row["measure"],
                      "value": _number(row["value"]), "95% interval": interval, "n": row["n"] or "",
                      "reference": row["reference"], "status": row["status"], "note": row["note"]})
     return pd.DataFrame(rows, columns=["check", "item", "measure", "value", "95% interval", "n", "reference",
