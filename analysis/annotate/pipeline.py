@@ -29,8 +29,9 @@ labels
     titles, appositives and predicate nominals attached to actors, with who asserts them
     (see :mod:`analysis.framing.labels`; run after ``quotes`` so that it reuses the quotes table).
 sentiment
-    ``sentence_sentiment`` (VADER per sentence) and ``mention_sentiment`` (target-dependent
-    tone toward each mention), see :mod:`analysis.sentiment.tone`.
+    ``sentence_sentiment`` (VADER per sentence), ``mention_sentiment`` (target-dependent
+    tone toward each mention), see :mod:`analysis.sentiment.tone`, and ``article_tone`` (one
+    row per article × actor, :mod:`analysis.sentiment.article_tone`).
 
 Each layer has a codebook-independent part (``Layer.text``: frames, sentence sentiment),
 computed with sentences and tokens, and a part that depends on the mentions
@@ -105,7 +106,7 @@ LAYERS: dict[str, Layer] = {
     "sentiment": Layer(text="analysis.sentiment.tone:annotate_sentence_sentiment",
                        text_tables=("sentence_sentiment",),
                        mentions="analysis.sentiment.tone:annotate_mention_sentiment",
-                       mention_tables=("mention_sentiment",)),
+                       mention_tables=("mention_sentiment", "article_tone")),
 }
 
 Engine = Literal["serial", "processes", "dask"]

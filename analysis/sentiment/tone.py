@@ -32,6 +32,7 @@ import pandas as pd
 from analysis.paths import RESOURCES
 
 from analysis.sentiment.newsmtsc import LABELS
+from analysis.sentiment.article_tone import article_tone
 from analysis.sentiment.resampling import cluster_bootstrap_means, cluster_sums, percentile_interval
 from analysis.sentiment.target import (
     METHODS,
@@ -417,8 +418,10 @@ def annotate_sentence_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.
 
 def annotate_mention_sentiment(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], codebook: object = None,
                                settings: object = None) -> dict[str, pd.DataFrame]:
-    """The mention half of the "sentiment" layer: ``mention_sentiment`` (needs ``sentences`` and ``mentions``)."""
-    return {"mention_sentiment": score_mentions(tables["sentences"], tables["mentions"])}
+    """The mention half of the "sentiment" layer: ``mention_sentiment`` (needs ``sentences`` and ``mentions``)
+    and ``article_tone`` (one row per article × actor, :mod:`analysis.sentiment.article_tone`)."""
+    scores = score_mentions(tables["sentences"], tables["mentions"])
+    return {"mention_sentiment": scores, "article_tone": article_tone(scores)}
 
 
 def tone_tables(tables: Mapping[str, pd.DataFrame], *, method: str = "learned",

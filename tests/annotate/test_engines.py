@@ -127,3 +127,11 @@ def test_partitioned_frames_and_tone_equal_in_memory(tmp_path):
     scores = dataset.read("mention_sentiment").groupby("actor_id")["score"]
     assert (tone["mean"] - scores.mean()).abs().max() < 1e-12
     assert (tone["n_mentions"] == scores.size()).all()
+    # the cluster-robust interval, computed here from the mentions: SE = sqrt(k/(k-1) Σ(s_j - r n_j)²) / Σn_j
+    table = dataset.read("mention_sentiment")
+    for actor in ("putin", "biden"):
+        per_article = table[table["actor_id"] == actor].groupby("article_id")["score"].agg(["sum", "size"])
+        r, k = per_article["sum"].sum() / per_article["size"].sum(), len(per_article)
+        se = (k / (k - 1) * ((per_article["sum"] - r * per_article["size"]) ** 2).sum()) ** 0.5 / per_article["size"].sum()
+        assert tone.loc[actor, "n_articles"] == k
+        assert tone.loc[actor, "ci_high"] - tone.loc[actor, "mean"] == pytest.approx(1.96 * se, rel=1e-9)

@@ -13,8 +13,11 @@ from analysis.annotate.workspace import open_workspace
 
 def test_seed_workspace():
     ws = open_workspace()
-    assert sorted(ws.annotations.tables) == ["frames", "labels", "mention_sentiment", "mentions", "quotes", "roles",
-                                             "sentence_sentiment", "sentences", "tokens"]
+    assert sorted(ws.annotations.tables) == ["article_tone", "frames", "labels", "mention_sentiment", "mentions",
+                                             "quotes", "roles", "sentence_sentiment", "sentences", "tokens"]
+    # the seed article's stance toward Biden (5 mentions) and NATO (8), by the fixed article rule
+    stance = ws.table("article_tone").set_index("actor_id")
+    assert stance.loc["biden", "n_mentions"] == 5 and stance["n_mentions"].sum() == len(ws.table("mentions"))
     assert ws.most_mentioned(3) == ["united_states", "nato", "biden"]   # Biden 5 = Russia 5: codebook order
     assert ws.actors(["putin"]) == ["putin"] and ws.actors() == ws.codebook.ids
     with pytest.raises(ValueError, match="not in codebook"):

@@ -202,11 +202,12 @@ class TestAnnotateSentiment:
         sentences, mentions = tables
         out = annotate_sentiment(pd.DataFrame({"article_id": ["d1"]}), {"sentences": sentences, "mentions": mentions,
                                                                         "tokens": pd.DataFrame()}, None, None)
-        assert set(out) == {"sentence_sentiment", "mention_sentiment"}
+        assert set(out) == {"sentence_sentiment", "mention_sentiment", "article_tone"}
+        assert out["article_tone"]["n_mentions"].sum() == 5
         assert out["sentence_sentiment"]["label"].tolist() == ["positive", "negative"]  # 0.4939, -0.4588
         assert out["mention_sentiment"]["mention_id"].tolist() == [0, 1, 2, 3, 4]
         empty = annotate_sentiment(pd.DataFrame(), {"sentences": sentences.iloc[:0], "mentions": mentions.iloc[:0]})
-        assert empty["sentence_sentiment"].empty and empty["mention_sentiment"].empty
+        assert empty["sentence_sentiment"].empty and empty["mention_sentiment"].empty and empty["article_tone"].empty
 
 
 class TestPlots:
