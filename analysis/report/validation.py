@@ -8,7 +8,8 @@ as a methods appendix (``python -m analysis validate --out runs/validation``; no
 * **NewsMTSC devtest_mt** (Hamborg & Donnay 2021): each available target-sentiment method of
   :mod:`analysis.sentiment.target` predicts every labelled target
   (:func:`analysis.sentiment.evaluate.predict`); macro-F1, accuracy and per-class F1 come from
-  :func:`analysis.sentiment.newsmtsc.f1_scores`, the confusion matrix from :func:`confusion_matrix`.
+  :func:`analysis.sentiment.newsmtsc.f1_scores`, the confusion matrix from
+  :func:`analysis.sentiment.evaluate.confusion`.
   A method that cannot run here (an optional extra not installed, weights absent) is listed
   as skipped with the reason.
 * **VADER fidelity**: Pearson r between VADER's compound score (the suite's
@@ -44,11 +45,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, RESOURCES, SEEDS, SHARED, cache_dir
-from analysis.report.validation_stats import (bootstrap_macro_f1, confusion_matrix, fisher_interval,
-                                              macro_f1_from_counts, wilson_interval)
+from analysis.report.validation_stats import (bootstrap_macro_f1, fisher_interval, macro_f1_from_counts,
+                                              wilson_interval)
 
-__all__ = ["CHECKS", "Validation", "ValidationInputs", "bootstrap_macro_f1", "confusion_matrix", "fisher_interval",
-           "macro_f1_from_counts", "run_validation", "wilson_interval"]
+__all__ = ["CHECKS", "Validation", "ValidationInputs", "bootstrap_macro_f1", "fisher_interval", "macro_f1_from_counts",
+           "run_validation", "wilson_interval"]
 
 #: The checks in the order the appendix reports them: id → title.
 CHECKS: dict[str, str] = {
@@ -260,6 +261,7 @@ def _unavailable(method: str) -> str | None:
 def check_newsmtsc(inputs: ValidationInputs, *, methods: Sequence[str], cache: Path | None,
                    found: dict[str, str]) -> tuple[list[dict], dict[str, pd.DataFrame]]:
     """Each method on NewsMTSC devtest_mt: scores (one row per method) and confusion matrices (tidy)."""
+    from analysis.sentiment.evaluate import confusion
     from analysis.sentiment.newsmtsc import f1_scores, read_newsmtsc
 
     path = _need(inputs.devtest, "NewsMTSC devtest_mt")
@@ -281,7 +283,7 @@ def check_newsmtsc(inputs: ValidationInputs, *, methods: Sequence[str], cache: P
             continue
         measured = f1_scores(gold, labels)
         scores.append({"method": method, "status": "ran", "reason": "", "n_targets": len(targets), **measured})
-        matrix = confusion_matrix(gold, labels)
+        matrix = confusion(gold, labels)
         matrices.append(matrix.assign(method=method)[["method", "gold", "predicted", "count"]])
         correct = sum(g == p for g, p in zip(gold, labels))
         low, high = wilson_interval(correct, len(gold))

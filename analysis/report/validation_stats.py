@@ -3,8 +3,8 @@
 * :func:`wilson_interval`: the Wilson score interval of a proportion (Wilson 1927), which keeps
   its coverage near 95% for small samples and proportions near 0 or 1 (Brown, Cai & DasGupta 2001);
 * :func:`fisher_interval`: the interval of a Pearson r through Fisher's z (Fisher 1915);
-* :func:`confusion_matrix` and :func:`macro_f1_from_counts`: gold × predicted counts and the
-  macro-F1 of NewsMTSC (mean of per-class F1);
+* :func:`macro_f1_from_counts`: the macro-F1 of NewsMTSC (mean of per-class F1) from gold ×
+  predicted counts (those of :func:`analysis.sentiment.evaluate.confusion`), for many resamples at once;
 * :func:`bootstrap_macro_f1`: a percentile interval of macro-F1 from a cluster bootstrap over
   sentences (Efron & Tibshirani 1993).
 """
@@ -12,14 +12,11 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Any, Sequence
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["LABELS", "Z95", "bootstrap_macro_f1", "confusion_matrix", "fisher_interval", "macro_f1_from_counts",
-           "wilson_interval"]
+__all__ = ["LABELS", "Z95", "bootstrap_macro_f1", "fisher_interval", "macro_f1_from_counts", "wilson_interval"]
 
 Z95 = 1.959963984540054
 LABELS = ("negative", "neutral", "positive")
@@ -46,19 +43,6 @@ def fisher_interval(r: float, n: int, *, z: float = Z95) -> tuple[float, float]:
         return (float("nan"), float("nan"))
     centre, half = math.atanh(r), z / math.sqrt(n - 3)
     return (math.tanh(centre - half), math.tanh(centre + half))
-
-
-def confusion_matrix(gold: Sequence[str], predicted: Sequence[str], *, labels: Sequence[str] = LABELS
-                     ) -> pd.DataFrame:
-    """Counts of (gold, predicted) label pairs, every pair of ``labels`` listed (zeros too).
-
-    Columns: ``gold``, ``predicted``, ``count``; rows in label order, gold first.
-    """
-    if len(gold) != len(predicted):
-        raise ValueError(f"gold and predicted differ in length ({len(gold)} vs {len(predicted)})")
-    pairs = Counter(zip(gold, predicted))
-    rows = [{"gold": g, "predicted": p, "count": int(pairs.get((g, p), 0))} for g in labels for p in labels]
-    return pd.DataFrame(rows, columns=["gold", "predicted", "count"])
 
 
 def macro_f1_from_counts(counts: np.ndarray) -> np.ndarray:
