@@ -4,7 +4,7 @@
 
 =========  ==================================================================================
 summary    one row per measure (``measure, value, note``): articles, sentences, the share of
-           sentences with at least one mention (any kind, and names only: pronouns left out),
+           sentences with at least one mention (any kind, and names only: pronouns and descriptors left out),
            the share of articles with one, mentions, aliases that never match
 actors     ``actor_id, label, type, mentions, sentences, articles, share_of_sentences``: every
            codebook actor, by mentions (mentions of every kind, as the annotation counts them)
@@ -80,7 +80,7 @@ def coverage(articles: pd.DataFrame, codebook: Codebook, *, top_n: int = 20, min
     for row in articles.itertuples(index=False):
         doc = document_text(row.title, row.text)
         starts = _sentence_starts(doc, title=row.title, offset=body_offset(row.title))
-        mentions = find_mentions(doc, codebook)
+        mentions = find_mentions(doc, codebook, date=getattr(row, "date", None), sentence_starts=starts)
         _count_sentences(tally, starts, mentions, actor_counts)
         for key in _alias_matches(doc, codebook, mentions):
             matches[key] += 1
@@ -109,7 +109,7 @@ def _count_sentences(tally: _Tally, starts: list[int], mentions: list, actor_cou
     for mention in mentions:
         sentence = max(0, bisect_right(starts, mention.start) - 1)
         any_kind.add(sentence)
-        if mention.kind != "pronoun":
+        if mention.kind not in ("pronoun", "descriptor"):
             names.add(sentence)
         by_actor[mention.actor_id].add(sentence)
         actor_counts[mention.actor_id]["mentions"] += 1
@@ -197,10 +197,10 @@ def _summary(tally: _Tally, n_articles: int, aliases: pd.DataFrame) -> pd.DataFr
         ("share_sentences_with_mention", share(tally.with_mention, tally.sentences),
          f"{tally.with_mention:,} sentences with at least one mention of any kind"),
         ("share_sentences_with_name", share(tally.with_name, tally.sentences),
-         f"{tally.with_name:,} sentences with a mention that is not a pronoun"),
+         f"{tally.with_name:,} sentences with a mention that is not a pronoun or descriptor"),
         ("share_articles_with_mention", share(tally.articles_with_mention, n_articles),
          f"{tally.articles_with_mention:,} articles"),
-        ("mentions", tally.mentions, "every kind: names, surnames, titles, demonyms, metonyms, patterns, pronouns"),
+        ("mentions", tally.mentions, "every kind: names, surnames, titles, demonyms, metonyms, patterns, descriptors, pronouns"),
         ("names_never_matching", len(never), ", ".join(never["name"].head(10))),
     ]
     return pd.DataFrame(rows, columns=["measure", "value", "note"])
@@ -212,7 +212,7 @@ def coverage_report(result: Coverage, *, corpus: str = "", codebook: str = "", r
     lines = [f"Coverage of {codebook or 'the codebook'} on {corpus or 'the corpus'}: "
              f"{int(values['articles']):,} articles, {int(values['sentences']):,} sentences",
              f"  sentences with at least one mention: {values['share_sentences_with_mention']:.1%} "
-             f"(names only, no pronouns: {values['share_sentences_with_name']:.1%})",
+             f"(names only, no pronouns or descriptors: {values['share_sentences_with_name']:.1%})",
              f"  articles with at least one mention:  {values['share_articles_with_mention']:.1%}",
              "", "Actors (mentions of every kind; sentences and articles with one):"]
     lines += _table(result.actors, ["actor_id", "mentions", "sentences", "articles"], rows=len(result.actors))
