@@ -5,7 +5,8 @@
 drawn and exported in the style that is active.
 
 :func:`save_figure` writes PNG (at the style's ``savefig.dpi``, 300 in the house style),
-SVG and PDF with fixed metadata (no dates; ``svg.hashsalt`` fixed; text kept as text:
+SVG and PDF (all three unless ``$MEDIA_ANALYSIS_FIGURE_FORMATS`` names fewer: :func:`default_formats`;
+the batch report writes PDF only with ``--pdf``) with fixed metadata (no dates; ``svg.hashsalt`` fixed; text kept as text:
 ``svg.fonttype = "none"``, ``pdf.fonttype = 42``: :data:`SAVE_FIXED`), the data behind the
 figure as ``<name>.csv`` (the numbers plotted, one tidy table: what the plot function
 attached with :func:`attach_data`, or ``data=``), and records an entry in
@@ -65,6 +66,9 @@ _METADATA = {
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
 FORMATS = ("png", "svg", "pdf")
+#: Environment variable naming the formats written when a call gives none (``png,svg``): the batch
+#: report sets it for its kernels (PDF only with ``--pdf``); unset, every format of :data:`FORMATS`.
+FORMATS_VARIABLE = "MEDIA_ANALYSIS_FIGURE_FORMATS"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -223,9 +227,10 @@ def _lean_font_subsets() -> None:
 
 def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, notebook: str = "",
                 parameters: Mapping[str, Any] | None = None, caption: str = "",
-                formats: tuple[str, ...] = FORMATS, data: pd.DataFrame | None = None) -> None:
+                formats: tuple[str, ...] | None = None, data: pd.DataFrame | None = None) -> None:
     """Write ``fig`` as ``<folder>/<slug(name)>.{png,svg,pdf}`` and its data as ``.csv``, and record them.
 
+    ``formats``: default :func:`default_formats` (all three unless the batch report chose).
     ``data``: the numbers plotted, as a tidy table (default: what the plot function
     attached, :func:`figure_data`; a figure without data gets no CSV). Files are written
     atomically. Returns nothing, so that a notebook cell ending in ``save_figure(...)``
@@ -236,11 +241,12 @@ def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, noteboo
 
 
 def _export(fig: Figure, name: str, *, folder: str | Path, notebook: str, parameters: Mapping[str, Any] | None,
-            caption: str, formats: tuple[str, ...] = FORMATS, pixels: Any = None,
+            caption: str, formats: tuple[str, ...] | None = None, pixels: Any = None,
             data: pd.DataFrame | None = None) -> None:
     """:func:`save_figure`'s work; ``pixels`` is the figure already drawn by :func:`_pixels`, if it was."""
     folder = Path(folder)
     stem = slug(name)
+    formats = formats or default_formats()
     for fmt in formats:
         content = (_png(pixels, dpi=save_dpi(fig)) if fmt == "png" and pixels is not None
                    else figure_bytes(fig, fmt))
@@ -256,6 +262,21 @@ def _export(fig: Figure, name: str, *, folder: str | Path, notebook: str, parame
         manifest = read_manifest(folder)
         manifest[stem] = entry
         write_json_atomic(folder / "manifest.json", dict(sorted(manifest.items())))
+
+
+def default_formats() -> tuple[str, ...]:
+    """The formats to write when a call names none: :data:`FORMATS_VARIABLE` (comma-separated), else :data:`FORMATS`."""
+    import os
+
+    value = os.environ.get(FORMATS_VARIABLE, "").strip()
+    if not value:
+        return FORMATS
+    chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+    if unknown or not chosen:
+        raise InputError(f"${FORMATS_VARIABLE}: expected formats among {', '.join(FORMATS)}, comma-separated, "
+                         f"got {value!r}")
+    return tuple(fmt for fmt in FORMATS if fmt in chosen)
 
 
 def show_figure(fig: Figure, name: str, caption: str = "", *, folder: str | Path = FIGURES, notebook: str = "",

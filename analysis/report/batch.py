@@ -11,17 +11,22 @@
 2. **Annotate once**: :func:`~analysis.annotate.workspace.open_workspace` with every layer set the
    notebooks ask for (read from their ``open_workspace(...)`` calls), so the cache is warm
    and the kernels only load tables.
-3. **Execute** each corpus-level notebook once and each per-actor notebook (one whose
-   parameters cell declares ``actor``, i.e. ``40-actor-profile``) once per actor, through
-   papermill's Python API, ``jobs`` kernels at a time; figures go to ``<run>/figures``.
+3. **Reuse or execute**: each run is keyed by what determines its output; with ``replace``,
+   a run whose key is unchanged is taken from the old folder, unless ``force``
+   (:mod:`analysis.report.incremental`). The others execute: each corpus-level notebook once
+   and each per-actor notebook (one whose parameters cell declares ``actor``, i.e.
+   ``40-actor-profile``) once per actor, through papermill's Python API, ``jobs`` kernels at a
+   time; each run exports its figures (PNG and SVG, PDF too with ``pdf``) into a folder of its
+   own, moved into ``<run>/figures`` when it ends, so the batch knows whose figures are whose.
    A failing notebook does not stop the others: its error (cell, exception name and
    value) is recorded and the partly executed notebook is kept.
 4. **Export** each executed notebook to HTML (nbconvert, code hidden unless
    ``show_code``, a link back to the index and a table of contents on each page; in a thread
    of its own, which first measures the actor summary, while the kernels go on), and write
    ``index.html`` (actor table sortable by any column, small thumbnails of the figures), the
-   actor summary (``summary.csv``, ``summary.parquet``) and ``manifest.json`` (parameters
-   and options, input hashes, package versions, timings, failures).
+   actor summary (``summary.csv``, ``summary.parquet``; reused too when its inputs are unchanged)
+   and ``manifest.json`` (parameters and options, input hashes, package versions, timings,
+   failures, and per run its key, whether it was reused and its files).
 
 Safety: the run is built in a hidden folder ``.<out>.partial-<host>-<pid>-<random>`` beside
 ``out`` and renamed to ``out`` only when complete; an existing ``out`` is replaced only
@@ -39,7 +44,7 @@ Run folder::
     reports/<notebook>.html    one per corpus-level notebook
     reports/<notebook>--<actor slug>.html   one per actor dossier
     notebooks/...ipynb         the executed notebooks (same names)
-    figures/                   PNG, SVG, PDF + manifest.json
+    figures/                   PNG, SVG (PDF with --pdf), CSV + manifest.json
     thumbnails/                a small PNG per figure, for the index
     corpus.jsonl               the selected articles (only when the corpus was read with options)
     summary.csv, summary.parquet   one row per actor: salience, tone, dossier status
@@ -67,6 +72,8 @@ from typing import Any, Callable, Mapping, Sequence
 import pandas as pd
 
 from analysis.errors import InputError, count_option
+from analysis.report import incremental
+from analysis.report.incremental import FIGURE_SCRATCH, Previous, collect_figures, figures_folder, reuse_unchanged
 from analysis.report.notebooks import WarmKernels
 from analysis.report.plan import (CORPUS_FILE, RUN_KIND, NotebookRun, ReportPlan, ReportResult, check_run_folder,
                                   plan_report)
@@ -82,10 +89,11 @@ def _say(progress: bool, message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _execute(run: NotebookRun, folder: Path, *, kernels: WarmKernels) -> NotebookRun:
-    """Execute one notebook into ``folder``; record success or the cell error."""
+def _execute(run: NotebookRun, folder: Path, *, kernels: WarmKernels, out: Path) -> NotebookRun:
+    """Execute one notebook into ``folder``; record success or the cell error; staging paths written as ``out``'s."""
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis.report.incremental import unstage_notebook
     from analysis.report.notebooks import NOTEBOOKS, execute_notebook
 
     started = time.perf_counter()
@@ -100,6 +108,7 @@ def _execute(run: NotebookRun, folder: Path, *, kernels: WarmKernels) -> Noteboo
         run.status, run.ename, run.evalue = "failed", type(error).__name__, str(error)
     if run.status != "ok":
         kernels.discard()
+    unstage_notebook(folder / run.ipynb, run=run, staging=folder, out=out)
     run.seconds = time.perf_counter() - started
     return run
 
@@ -116,6 +125,13 @@ def _export(run: NotebookRun, folder: Path, *, show_code: bool) -> NotebookRun:
             if run.status == "ok":
                 run.status, run.ename, run.evalue = "failed", type(error).__name__, f"HTML export: {error}"
     return run
+
+
+def kernel_environment(plan: ReportPlan) -> dict[str, str]:
+    """What the kernels get besides this process's environment: the figure formats to write."""
+    from analysis.plots.export import FORMATS_VARIABLE
+
+    return {FORMATS_VARIABLE: ",".join(plan.figure_formats)}
 
 
 def warm_cache(plan: ReportPlan, *, progress: bool = True) -> list[str]:
@@ -152,17 +168,20 @@ def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[Noteboo
     the kernels stopped, so running notebooks end within a second and no thread goes on
     writing into ``staging`` once this returns.
     """
+    pending = [run for run in plan.runs if not run.reused]
+    if not pending:  # every run reused: no kernel to start
+        return with_dossiers(measure(), plan.runs)
     cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
     # Imported here, in one thread: threads importing a package at the same moment can see it half
     # initialised ("cannot import name ... from partially initialized module jupyter_client.manager").
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
     try:  # a thread of its own measures the actor summary, then exports each notebook to HTML
-        with WarmKernels() as kernels, ThreadPoolExecutor(max_workers=plan.jobs) as pool, \
-                ThreadPoolExecutor(max_workers=1) as exporter:
+        with WarmKernels(env=kernel_environment(plan)) as kernels, \
+                ThreadPoolExecutor(max_workers=plan.jobs) as pool, ThreadPoolExecutor(max_workers=1) as exporter:
             try:
                 measured = exporter.submit(measure)
-                executed = [pool.submit(_execute, run, staging, kernels=kernels) for run in plan.runs]
+                executed = [pool.submit(_execute, run, staging, kernels=kernels, out=plan.out) for run in pending]
                 exported = [exporter.submit(finish, future.result()) for future in as_completed(executed)]
                 for future in exported:
                     future.result()
@@ -181,7 +200,7 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
                replace: bool = False, progress: bool = True, columns: Mapping[str, str] | None = None,
                skip_invalid: bool = False, parameters: Mapping[str, Any] | None = None,
                date_from: str | date | None = None, date_to: str | date | None = None,
-               outlets: Sequence[str] | None = None) -> ReportResult:
+               outlets: Sequence[str] | None = None, force: bool = False, pdf: bool = False) -> ReportResult:
     """Run the whole report (see the module notes); returns a :class:`ReportResult`.
 
     ``actors``: codebook ids (default: every actor); ``notebooks``: name prefixes of
@@ -190,8 +209,11 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
     ``actor`` parameter). ``columns`` (field → column) and ``skip_invalid`` read the corpus as
     ``annotate`` does; ``date_from``/``date_to`` (inclusive days) and ``outlets`` keep part of
     it (see :mod:`analysis.report.options`); ``parameters`` (name → value) go to every notebook
-    that declares the name. Raises :class:`InputError` before anything runs when an input
-    is wrong; failures of single notebooks are recorded in the result, not raised.
+    that declares the name. Figures are written as PNG and SVG (and PDF with ``pdf``). With
+    ``replace``, runs of the old folder whose key is unchanged
+    are reused unless ``force`` (:mod:`analysis.report.incremental`). Raises :class:`InputError`
+    before anything runs when an input is wrong; failures of single notebooks are recorded in
+    the result, not raised.
     """
     from analysis.plots.export import read_manifest
     from analysis.store import write_json_atomic, write_text_atomic
@@ -199,7 +221,8 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
     started = time.perf_counter()
     plan = plan_report(corpus=corpus, codebook=codebook, out=out, actors=actors, notebooks=notebooks, jobs=jobs,
                        show_code=show_code, replace=replace, columns=columns, skip_invalid=skip_invalid,
-                       parameters=parameters, date_from=date_from, date_to=date_to, outlets=outlets)
+                       parameters=parameters, date_from=date_from, date_to=date_to, outlets=outlets, force=force,
+                       pdf=pdf)
     notes = _selection_notes(plan, progress=progress)
     plan.out.parent.mkdir(parents=True, exist_ok=True)
     staging = make_partial(plan.out.parent, plan.out.name)
@@ -211,19 +234,29 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
         keys = warm_cache(plan, progress=progress)
         timings["annotate"] = time.perf_counter() - t
 
-        _say(progress, f"running {len(plan.runs)} notebook(s) with {plan.jobs} kernel(s) in parallel ...")
+        t = time.perf_counter()
+        inputs, packages = input_hashes(plan), package_versions()
+        previous = reuse_unchanged(plan, staging, annotation_keys=keys, inputs=inputs, packages=packages)
+        summary_key = incremental.summary_key(plan, annotation_keys=keys, inputs=inputs, packages=packages)
+        timings["reuse"] = time.perf_counter() - t
+        reused = sum(run.reused for run in plan.runs)
+        pending = len(plan.runs) - reused
+        _say(progress, f"running {pending} notebook(s) with {min(plan.jobs, pending)} kernel(s) in parallel"
+                       f"{f' ({reused} unchanged, reused)' if reused else ''} ...")
         t = time.perf_counter()
         summary = _run_notebooks(plan, staging, finish=_finisher(plan, staging, progress=progress),
-                                 measure=_measurer(plan, notes, timings))
+                                 measure=_measurer(plan, notes, timings, key=summary_key, previous=previous))
         timings["notebooks"] = time.perf_counter() - t
         summary.to_csv(staging / "summary.csv", index=False)
         summary.to_parquet(staging / "summary.parquet", index=False)
 
         figures = read_manifest(staging / "figures")
         (staging / "figures" / ".manifest.lock").unlink(missing_ok=True)
+        shutil.rmtree(staging / FIGURE_SCRATCH, ignore_errors=True)
         thumbnails = _thumbnails(staging)  # those of the last notebooks, the rest written as notebooks ended
         timings["total"] = time.perf_counter() - started
-        manifest = _manifest(plan, notebooks=notebooks, keys=keys, figures=figures, notes=notes, timings=timings)
+        manifest = _manifest(plan, notebooks=notebooks, keys=keys, figures=figures, notes=notes, timings=timings,
+                             inputs=inputs, packages=packages, staging=staging)
         write_json_atomic(staging / "manifest.json", manifest)
         write_text_atomic(staging / "index.html", _index_page(plan, manifest, summary=summary, figures=figures,
                                                               thumbnails=thumbnails, notes=notes))
@@ -242,9 +275,9 @@ def _prepare(plan: ReportPlan, staging: Path) -> None:
 
     for sub in ("notebooks", "reports", "figures"):
         (staging / sub).mkdir()
-    for run in plan.runs:
+    for run in plan.runs:  # each run exports into a folder of its own, moved into figures/ when it ends
         if "figures_dir" in run.parameters:
-            run.parameters["figures_dir"] = str(staging / "figures")
+            run.parameters["figures_dir"] = str(figures_folder(staging, run))
     if plan.selection is not None and plan.selection.differs(plan.options):
         plan.use_corpus_file(write_articles(plan.selection.articles, staging / CORPUS_FILE))
 
@@ -283,12 +316,14 @@ def _finisher(plan: ReportPlan, staging: Path, *, progress: bool) -> Callable[[N
 
     def finish(run: NotebookRun) -> NotebookRun:  # in the export thread, one notebook at a time
         nonlocal done
+        collect_figures(run, staging, plan.out)
         run = _export(run, staging, show_code=plan.show_code)
         _thumbnails(staging)
         done += 1
         mark = "ok    " if run.status == "ok" else "FAILED"
         detail = f"  {run.error}" if run.status != "ok" else ""
-        _say(progress, f"[{done:>{len(str(len(plan.runs)))}}/{len(plan.runs)}] {mark} {run.label} "
+        total = sum(not r.reused for r in plan.runs)
+        _say(progress, f"[{done:>{len(str(total))}}/{total}] {mark} {run.label} "
                        f"({run.seconds:.1f} s){detail}")
         return run
 
@@ -303,10 +338,16 @@ def _thumbnails(staging: Path) -> dict[str, str]:
     return write_thumbnails(staging / "figures", read_manifest(staging / "figures"), staging / "thumbnails")
 
 
-def _measurer(plan: ReportPlan, notes: list[str], timings: dict[str, float]) -> Callable[[], pd.DataFrame]:
+def _measurer(plan: ReportPlan, notes: list[str], timings: dict[str, float], *, key: str,
+              previous: Previous | None) -> Callable[[], pd.DataFrame]:
+    """The actor summary: measured, or the old run's when its key is unchanged (its notes with it)."""
     def measure_actors() -> pd.DataFrame:
         started = time.perf_counter()
-        table = actor_summary(plan, (), notes)
+        old = previous.summary(key) if previous is not None else None
+        own: list[str] = []
+        table = old[0] if old is not None else actor_summary(plan, (), own)
+        notes.extend(old[1] if old is not None else own)
+        plan.summary = {"key": key, "reused": old is not None, "notes": old[1] if old is not None else own}
         timings["summary"] = time.perf_counter() - started
         return table
 
@@ -314,11 +355,16 @@ def _measurer(plan: ReportPlan, notes: list[str], timings: dict[str, float]) -> 
 
 
 def _manifest(plan: ReportPlan, *, notebooks: Sequence[str | Path] | None, keys: list[str],
-              figures: Mapping[str, Any], notes: list[str], timings: dict[str, float]) -> dict[str, Any]:
-    """The run manifest: every option (corpus selection and notebook parameters too), inputs, packages, runs."""
+              figures: Mapping[str, Any], notes: list[str], timings: dict[str, float], inputs: Mapping[str, Any],
+              packages: Mapping[str, str], staging: Path) -> dict[str, Any]:
+    """The run manifest: every option (corpus selection and notebook parameters too), inputs, packages, runs
+    (each with its key, whether it was reused, and its files: what a later run checks before reusing it)."""
+    from analysis.report.incremental import file_stamps, run_files
+
     parameters = {"corpus": str(plan.corpus), "codebook": str(plan.codebook), "out": str(plan.out),
                   "actors": plan.actors, "notebooks": [str(n) for n in (notebooks or [])] or "all",
-                  "jobs": plan.jobs, "show_code": plan.show_code, "replace": plan.replace,
+                  "jobs": plan.jobs, "show_code": plan.show_code, "replace": plan.replace, "force": plan.force,
+                  "figure_formats": list(plan.figure_formats),
                   **plan.options.record(), "notebook_parameters": plan.parameters}
     return {
         **output_marker(RUN_KIND),
@@ -326,11 +372,14 @@ def _manifest(plan: ReportPlan, *, notebooks: Sequence[str | Path] | None, keys:
         "parameters": parameters,
         "corpus": {**(plan.selection.record() if plan.selection else {}),
                    "read_from": CORPUS_FILE if plan.read_from != plan.corpus else str(plan.corpus)},
-        "inputs": input_hashes(plan),
+        "inputs": dict(inputs),
         "annotation": {"layer_sets": [list(layers) if layers is not None else "default" for layers in plan.layer_sets],
                        "cache_keys": keys},
-        "packages": package_versions(),
-        "runs": [run.record() for run in plan.runs],
+        "packages": dict(packages),
+        "runs": [{**run.record(), "files": file_stamps(staging, run_files(run, figures, staging))}
+                 for run in plan.runs],
+        "reused": sum(run.reused for run in plan.runs),
+        "summary": {**plan.summary, "files": file_stamps(staging, ["summary.csv", "summary.parquet"])},
         "failures": [{"name": run.name, "actor": run.actor, "error": run.error} for run in plan.runs
                      if run.status != "ok"],
         "figures": sorted(figures),
@@ -387,6 +436,11 @@ def add_report_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--replace", action="store_true",
                         help="replace a run folder this tool wrote (only once the new run is complete; "
                              "never any other folder)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write each figure as PDF (PNG and SVG are always written)")
+    parser.add_argument("--force", action="store_true",
+                        help="with --replace: execute every notebook again, even those whose inputs, code and "
+                             "parameters are unchanged (by default those are reused from the old run)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.set_defaults(run=_report_command)
     return parser
@@ -412,7 +466,8 @@ def _report_command(args: argparse.Namespace) -> int:
     result = run_report(corpus=args.corpus, codebook=args.codebook, out=args.out, actors=args.actors,
                         notebooks=args.notebooks, jobs=args.jobs, show_code=args.show_code, replace=args.replace,
                         progress=not args.quiet, columns=column_mapping(args.column), skip_invalid=args.skip_invalid,
-                        parameters=parameters, date_from=args.date_from, date_to=args.date_to, outlets=args.outlets)
+                        parameters=parameters, date_from=args.date_from, date_to=args.date_to, outlets=args.outlets,
+                        force=args.force, pdf=args.pdf)
     if args.quiet and not result.ok:
         print(result.describe(), file=sys.stderr)
     return 0 if result.ok else 1

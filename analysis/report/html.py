@@ -217,6 +217,8 @@ def _run_row(run: Mapping[str, Any]) -> str:
     report = _link(run["html"], run["label"]) if run.get("html") else escape(run["label"])
     status = ('<span class="ok">ok</span>' if run["status"] == "ok"
               else f'<span class="failed">{escape(run["status"])}</span>')
+    if run.get("reused"):  # taken unchanged from the run this one replaced; seconds are that run's
+        status += " (reused)"
     notebook = _link(run["ipynb"], "ipynb") if run.get("ipynb") else ""
     return (f"<tr><td>{report}</td><td>{status}</td><td class=\"num\">{run.get('seconds', 0):.1f}</td>"
             f"<td>{notebook}</td></tr>")

@@ -222,10 +222,11 @@ class WarmKernels:
     RESET = ("import matplotlib.pyplot as _plt; _plt.close('all'); get_ipython().reset(new_session=True)\n"
              "import gc as _gc; _gc.collect(); _gc.freeze(); del _gc")
 
-    def __init__(self, *, kernel: str = KERNEL, cwd: str | Path = NOTEBOOKS):
+    def __init__(self, *, kernel: str = KERNEL, cwd: str | Path = NOTEBOOKS, env: Mapping[str, str] | None = None):
         import threading
 
         self.kernel, self.cwd = kernel, str(cwd)
+        self.env = {**os.environ, **env} if env else None  # the kernels' environment (default: this process's)
         self._local = threading.local()
         self._all: list[WarmKernel] = []
         self._lock = threading.Lock()
@@ -242,7 +243,8 @@ class WarmKernels:
             self.discard()
         manager = ipc_kernel_manager()(kernel_name=self.kernel)
         # a batch has no use for IPython's input history database (one write per cell)
-        run_sync(manager.start_kernel)(cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"])
+        extra = {"env": dict(self.env)} if self.env is not None else {}
+        run_sync(manager.start_kernel)(cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"], **extra)
         client = manager.client()
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=60)

@@ -45,6 +45,9 @@ class NotebookRun:
     evalue: str = ""
     exec_count: int | None = None
     cell_index: int | None = None
+    key: str = ""                 # what determines its output (analysis.report.incremental.run_keys)
+    reused: bool = False          # taken from the run folder it replaces (its key unchanged)
+    figures: list[str] = field(default_factory=list)  # names of the figures it exported
 
     @property
     def label(self) -> str:
@@ -70,7 +73,8 @@ class NotebookRun:
         return {"name": self.name, "notebook": self.source.name, "actor": self.actor, "status": self.status,
                 "seconds": round(self.seconds, 3), "parameters": self.parameters, "error": self.error,
                 "ename": self.ename, "evalue": self.evalue, "exec_count": self.exec_count,
-                "ipynb": self.ipynb, "html": self.html}
+                "ipynb": self.ipynb, "html": self.html, "key": self.key, "reused": self.reused,
+                "figures": list(self.figures)}
 
 
 @dataclass
@@ -92,10 +96,13 @@ class ReportPlan:
     jobs: int
     show_code: bool
     replace: bool
+    force: bool = False
+    figure_formats: tuple[str, ...] = ("png", "svg")
     options: CorpusOptions = field(default_factory=CorpusOptions)
     selection: Selection | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     read_from: Path | None = None
+    summary: dict[str, Any] = field(default_factory=dict)  # the actor summary's key, notes, whether reused
 
     def __post_init__(self) -> None:
         self.read_from = self.read_from or self.corpus
@@ -127,8 +134,10 @@ class ReportResult:
 
     def describe(self) -> str:
         """A few lines for the terminal: where the run is, and each failure with its cell error."""
+        reused = sum(run.reused for run in self.runs)
         lines = [f"report: {self.out / 'index.html'} ({len(self.runs) - len(self.failures)} of "
-                 f"{len(self.runs)} notebook run(s) ok, {self.manifest.get('timings', {}).get('total', 0):.1f} s)"]
+                 f"{len(self.runs)} notebook run(s) ok{f', {reused} reused' if reused else ''}, "
+                 f"{self.manifest.get('timings', {}).get('total', 0):.1f} s)"]
         for run in self.failures:
             lines.append(f"FAILED {run.label}: {run.error}  (see {self.out / run.html})")
         return "\n".join(lines)
@@ -175,9 +184,56 @@ def check_run_folder(out: Path, *, replace: bool) -> Path:
 
     See :func:`analysis.store.validate_output` (the current folder, its parents, the
     project root and the home folder are never replaced, whatever their manifest says).
+    Inside a run folder, too, every file must be one the run wrote (:func:`foreign_files`):
+    a note saved in ``figures/`` stops the replacement as one beside ``index.html`` does.
     """
-    return validate_output(out, kind=RUN_KIND, replace=replace, field="--out", flag="--replace",
-                           files=lambda manifest: RUN_FILES)
+    out = validate_output(out, kind=RUN_KIND, replace=replace, field="--out", flag="--replace",
+                          files=lambda manifest: RUN_FILES)
+    if replace and out.is_dir() and (foreign := foreign_files(out)):
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise InputError.at(out, field="--out", expected="a new folder, or for --replace a folder this tool wrote "
+                            "as report output and nothing else; choose another folder or move your files away",
+                            got=f"files this tool did not write: {shown}")
+    return out
+
+
+#: Files an operating system leaves in folders it shows (never a reason to refuse, never the user's work).
+_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+def foreign_files(out: Path) -> list[str]:
+    """Files and folders inside the run folder ``out`` that its manifests do not account for (relative paths).
+
+    A run writes ``notebooks/<run>.ipynb`` and ``reports/<run>.html`` for each run its manifest
+    lists, the files of each figure of ``figures/manifest.json`` and a thumbnail of each figure PNG.
+    """
+    import json
+
+    from analysis.store import read_manifest
+
+    manifest = read_manifest(out) or {}
+    try:
+        figures = json.loads((out / "figures" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        figures = {}
+    figure_files = [f for entry in (figures.values() if isinstance(figures, dict) else ())
+                    if isinstance(entry, dict) for f in entry.get("files", []) if isinstance(f, str)]
+    names = [run.get("name") for run in manifest.get("runs", []) if isinstance(run, dict)]
+    known = {"notebooks": {f"{n}.ipynb" for n in names if isinstance(n, str)},
+             "reports": {f"{n}.html" for n in names if isinstance(n, str)},
+             "figures": {"manifest.json", ".manifest.lock", *figure_files},
+             "thumbnails": {f for f in figure_files if f.endswith(".png")}}
+    foreign = []
+    for sub, allowed in known.items():
+        folder = out / sub
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            foreign.append(sub)
+            continue
+        if folder.is_dir():
+            foreign += [f"{sub}/{entry.name}" for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+                        if entry.name not in _LITTER and (entry.name not in allowed or entry.is_symlink()
+                                                          or not entry.is_file())]
+    return foreign
 
 
 def _check_actor_list(actors: Sequence[str] | None) -> None:
@@ -245,9 +301,11 @@ def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
                 jobs: int = 2, show_code: bool = False, replace: bool = False,
                 columns: Mapping[str, str] | None = None, skip_invalid: bool = False,
                 parameters: Mapping[str, Any] | None = None, date_from: str | date | None = None,
-                date_to: str | date | None = None, outlets: Sequence[str] | None = None) -> ReportPlan:
+                date_to: str | date | None = None, outlets: Sequence[str] | None = None,
+                force: bool = False, pdf: bool = False) -> ReportPlan:
     """Validate every input and list the notebook runs; raises :class:`InputError` on the first problem.
 
+    ``pdf`` adds PDF to the figure formats (PNG and SVG); ``force`` executes runs that could be reused.
     ``columns``, ``skip_invalid``, ``date_from``, ``date_to`` and ``outlets`` choose the articles
     (:mod:`analysis.report.options`); ``parameters`` (name → value) go to each notebook that
     declares the name, converted and checked as the notebook's own first cell would.
@@ -275,5 +333,6 @@ def plan_report(*, corpus: str | Path, codebook: str | Path, out: str | Path,
     runs, layer_sets = _list_runs(paths, given=given, values=values, actors=chosen, asked=bool(actors))
     return ReportPlan(corpus=corpus_path, codebook=codebook_path, out=out, actors=chosen, runs=runs,
                       layer_sets=layer_sets or [None], n_articles=len(selection.articles), jobs=jobs,
-                      show_code=show_code, replace=replace, options=options, selection=selection,
-                      parameters=dict(parameters or {}))
+                      show_code=show_code, replace=replace, force=bool(force),
+                      figure_formats=("png", "svg", "pdf") if pdf else ("png", "svg"), options=options,
+                      selection=selection, parameters=dict(parameters or {}))

@@ -121,7 +121,7 @@ class TestPlan:
         assert corpus_level == [p.stem for p in expected_notebooks() if p.stem != "40-actor-profile"]
         assert [r.actor for r in dossiers] == plan.actors and len(plan.actors) >= 20
         assert all(r.name == f"40-actor-profile--{slug(r.actor)}" for r in dossiers)
-        assert all(Path(r.parameters["corpus"]).is_absolute() for r in plan.runs)
+        assert all(Path(r.parameters["corpus"]).is_absolute() for r in plan.runs if "corpus" in r.parameters)
 
     def test_actor_and_notebook_subsets(self, tmp_path):
         plan = plan_report(corpus="seeds", codebook="seeds/actors.yaml", out=tmp_path / "run",
@@ -250,7 +250,7 @@ class TestSeedsRun:
         figures = json.loads((out / "figures" / "manifest.json").read_text())
         assert "40-biden-keyness" in figures and "00-articles-over-time" in figures
         for entry in figures.values():
-            assert sorted(f.rsplit(".", 1)[1] for f in entry["files"]) == ["csv", "pdf", "png", "svg"]
+            assert sorted(f.rsplit(".", 1)[1] for f in entry["files"]) == ["csv", "png", "svg"]  # PDF with pdf=True
             assert all((out / "figures" / f).stat().st_size > 0 for f in entry["files"])
         assert not list(out.parent.glob(".run.*"))  # no staging folder left
 
@@ -385,6 +385,24 @@ def test_q1_sample_with_three_actors(q1_sample, tmp_path):
         assert not re.search(r"<script>\s*alert", text), page.name
         shown += text.count("&lt;script&gt;alert")
     assert shown >= 1  # it is shown (escaped), not dropped
+
+
+def test_figure_formats_reach_the_kernels(tmp_path, monkeypatch):
+    """PNG and SVG by default, PDF too with ``pdf=True``: through the kernels' environment to the export."""
+    from analysis.plots.export import FORMATS_VARIABLE, default_formats
+    from analysis.report.batch import kernel_environment
+
+    plain = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "a", notebooks=["00"])
+    with_pdf = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "b", notebooks=["00"], pdf=True)
+    assert kernel_environment(plain) == {FORMATS_VARIABLE: "png,svg"}
+    assert kernel_environment(with_pdf) == {FORMATS_VARIABLE: "png,svg,pdf"}
+    monkeypatch.setenv(FORMATS_VARIABLE, "svg, PNG")
+    assert default_formats() == ("png", "svg")
+    monkeypatch.setenv(FORMATS_VARIABLE, "png,tiff")
+    with pytest.raises(InputError, match="tiff"):
+        default_formats()
+    monkeypatch.delenv(FORMATS_VARIABLE)
+    assert default_formats() == ("png", "svg", "pdf")
 
 
 def test_summary_tone_is_the_cached_sentiment_layer(tmp_path):
