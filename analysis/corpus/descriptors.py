@@ -89,9 +89,10 @@ def descriptor_mentions(text: str, mentions: list[Mention], codebook: Codebook, 
     # Each phrase occurrence is a holder of its role: "?id" while undecided, then the actor or None.
     phrase_holders = {i: [m.start(), f"?{found[0][0]}" if len({a for a, _ in found}) == 1 else None]
                       for i, (m, found) in enumerate(zip(matches, owners)) if found}
+    roles = {owners[i][0][1].role for i, h in phrase_holders.items() if h[1] is not None}
     holders = {role: _named_holders(text, mentions, compiled, role, date=date, persons=persons)
                + [h for i, h in phrase_holders.items() if owners[i][0][1].role == role]
-               for role in compiled.roles}
+               for role in roles}
     for role_holders in holders.values():
         role_holders.sort(key=lambda h: h[0])
     starts = [start for start, _ in sentences]
