@@ -194,6 +194,15 @@ def turn_page(state: ExplorerState, step: int, *, n_lines: int) -> ExplorerState
     return replace(state, page=min(max(0, state.page + step), last))
 
 
+def pane_state(state: ExplorerState) -> ExplorerState:
+    """The part of ``state`` the panes (not the KWIC lines) depend on: the state without query and page.
+
+    A notebook redraws a pane only when this changes, so typing a query or turning a KWIC
+    page redraws no figure.
+    """
+    return replace(state, query="", query_actor="", page=0)
+
+
 # ---- selections ---------------------------------------------------------------------------------
 
 def _filter_key(state: ExplorerState) -> tuple:
@@ -361,10 +370,15 @@ def _frames_of(hits: pd.DataFrame, key: tuple) -> str:
 
 # ---- all panes at once -----------------------------------------------------------------------------
 
-def view_tables(data: ExplorerData, state: ExplorerState) -> dict[str, pd.DataFrame]:
-    """Every pane's table for ``state``: salience, tone, frames, voice, verbs, context, keyness, kwic."""
-    return {"salience": salience_table(data, state), "tone": tone_table(data, state),
-            "tone_overall": tone_table(data, state, by_period=False), "frames": frames_table(data, state),
-            "voice": voice_table(data, state), "verbs": verbs_table(data, state),
-            "context": context_table(data, state), "keyness": keyness_table(data, state),
-            "kwic": kwic_page(data, state)}
+TABLES: dict[str, Callable[[ExplorerData, ExplorerState], pd.DataFrame]] = {
+    "salience": salience_table, "tone": tone_table,
+    "tone_overall": lambda data, state: tone_table(data, state, by_period=False), "frames": frames_table,
+    "voice": voice_table, "verbs": verbs_table, "context": context_table, "keyness": keyness_table, "kwic": kwic_page,
+}
+
+
+def view_tables(data: ExplorerData, state: ExplorerState, *, names: Sequence[str] | None = None
+                ) -> dict[str, pd.DataFrame]:
+    """Every pane's table for ``state`` (or those of ``names``, keys of :data:`TABLES`): salience, tone,
+    tone_overall, frames, voice, verbs, context, keyness, kwic (the current KWIC page)."""
+    return {name: TABLES[name](data, state) for name in (TABLES if names is None else names)}

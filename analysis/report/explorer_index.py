@@ -71,6 +71,18 @@ class FrameCells:
 
 
 @dataclass(frozen=True)
+class VerbCells:
+    """One speaker's attribution verbs: each quote's (class, lemma) pair code and article; the pairs in the
+    order ``attribution_verbs`` groups them, with their sort keys (class: neutral, marked, other; lemma)."""
+
+    article: np.ndarray
+    code: np.ndarray
+    pairs: pd.DataFrame
+    class_rank: np.ndarray
+    lemma_rank: np.ndarray
+
+
+@dataclass(frozen=True)
 class ExplorerIndex:
     """Per-article arrays of a workspace's tables (articles in the order of the articles table)."""
 
@@ -92,7 +104,7 @@ class ExplorerIndex:
     speaker_names: pd.Series
     quote_article: np.ndarray
     quote_quoted: np.ndarray
-    verbs: Mapping[str, ActorRows]
+    verbs: Mapping[str, VerbCells]
     counts: ArticleCounts
     counts_article: np.ndarray
 
@@ -108,6 +120,24 @@ def _by_actor(table: pd.DataFrame, article: np.ndarray, columns: Sequence[str], 
     groups = table.groupby(actor_column, sort=False).indices
     return {str(actor): ActorRows(article=article[rows], rows=table.iloc[rows][list(columns)].reset_index(drop=True))
             for actor, rows in groups.items()}
+
+
+def _verbs(rows: pd.DataFrame, article: np.ndarray) -> dict[str, VerbCells]:
+    """Each speaker's verb pairs, grouped as :func:`~analysis.framing.voice.attribution_verbs` groups them."""
+    keys = ["speaker", "verb_class", "verb_lemma"]
+    out = {}
+    for speaker, where in rows.groupby("speaker", sort=False).indices.items():
+        part = rows.iloc[where]
+        grouped = part.groupby(keys)
+        pairs = grouped.size().reset_index(name="n")
+        lemmas = pairs["verb_lemma"].astype(str).to_numpy()
+        lemma_rank = np.empty(len(lemmas), dtype=np.int64)
+        lemma_rank[np.argsort(lemmas, kind="stable")] = np.arange(len(lemmas))
+        out[str(speaker)] = VerbCells(
+            article=article[where], code=grouped.ngroup().to_numpy(dtype=np.int64), pairs=pairs.drop(columns="n"),
+            class_rank=pairs["verb_class"].map({"neutral": 0, "marked": 1}).fillna(2).to_numpy(dtype=np.int64),
+            lemma_rank=lemma_rank)
+    return out
 
 
 def _periods(dates: pd.Series) -> dict[str, Periods]:
@@ -173,14 +203,13 @@ def build_index(articles: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Data
         lead=lead.reshape(shape) > 0,
         mentions=_by_actor(mentions, _positions(ids, mentions["article_id"]), mentions.columns),
         tone=_by_actor(mention_tone, _positions(ids, mention_tone["article_id"]),
-                      ["article_id", "actor_id", "score", "label"]),
+                       ["article_id", "actor_id", "score", "label"]),
         frames=frame_cells, frame_names=pd.Series(frame_names, dtype=frames["frame"].dtype),
         voice_rows=voice_rows, voice_article=_positions(ids, exploded["article_id"]),
         speaker_names=pd.Series(np.asarray(speaker_names, dtype=object), dtype=exploded["speaker"].dtype),
         quote_article=_positions(ids, quotes["article_id"]),
         quote_quoted=quotes["n_words"].where(quotes["kind"].isin(["direct", "partial"]), 0).to_numpy(),
-        verbs=_by_actor(verb_rows, _positions(ids, verb_rows["article_id"]), ["speaker", "verb_class", "verb_lemma"],
-                        actor_column="speaker"),
+        verbs=_verbs(verb_rows, _positions(ids, verb_rows["article_id"])),
         counts=counts, counts_article=counts.article_ids.get_indexer(ids))
 
 
@@ -323,16 +352,17 @@ def voice_of(index: ExplorerIndex, selected: np.ndarray) -> pd.DataFrame | None:
 
 
 def verbs_of(index: ExplorerIndex, actor: str, selected: np.ndarray, top_n: int) -> pd.DataFrame:
-    """:func:`~analysis.framing.voice.attribution_verbs` rows of one speaker in the selected articles, first ``top_n``."""
-    found = _rows(index.verbs.get(actor), selected)
-    rows = None if found is None else found[0]
-    if rows is None or rows.empty:
-        return pd.DataFrame(columns=["speaker", "verb_class", "verb_lemma", "n"])
-    table = rows.groupby(["speaker", "verb_class", "verb_lemma"]).size().reset_index(name="n")
-    table["_class"] = table["verb_class"].map({"neutral": 0, "marked": 1})
-    table = table.sort_values(["speaker", "_class", "n", "verb_lemma"], ascending=[True, True, False, True],
-                              kind="stable")
-    return table.drop(columns="_class").reset_index(drop=True).head(top_n)
+    """:func:`~analysis.framing.voice.attribution_verbs` rows of one speaker in the selected articles, first
+    ``top_n``: class (neutral first), count (descending), lemma; empty when the speaker has none there."""
+    cells = index.verbs.get(actor)
+    if cells is None:
+        return pd.DataFrame()
+    inside = cells.article >= 0
+    inside[inside] = selected[cells.article[inside]]
+    n = np.bincount(cells.code[inside], minlength=len(cells.pairs))
+    present = np.flatnonzero(n)
+    order = present[np.lexsort((cells.lemma_rank[present], -n[present], cells.class_rank[present]))][:top_n]
+    return cells.pairs.iloc[order].assign(n=n[order].astype(np.int64)).reset_index(drop=True)
 
 
 def counts_mask(index: ExplorerIndex, selected: np.ndarray) -> np.ndarray:

@@ -84,26 +84,33 @@ PANES: dict[str, tuple[str, ...]] = {
     "Salience": ("salience",), "Tone": ("tone", "tone-overall"), "Frames": ("frames",), "Voice": (),
     "Context": ("context",),
 }
+#: The tables each pane shows or draws (keys of :data:`analysis.report.explorer.TABLES`).
+PANE_TABLES: dict[str, tuple[str, ...]] = {
+    "Salience": ("salience",), "Tone": ("tone", "tone_overall"), "Frames": ("frames",), "Voice": ("voice", "verbs"),
+    "Context": ("context", "keyness"),
+}
 
 
 def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str] = tuple(PANES)
                ) -> dict[str, list[Figure | str]]:
     """What each pane shows, in order: figures and HTML tables (``panes``: the names of :data:`PANES` to build).
 
-    Figures are drawn only for the panes asked for, so a notebook can redraw just the pane on screen.
+    Only the tables and figures of the panes asked for are computed, so a notebook can
+    update just the pane on screen (the others follow when their tab is opened).
     """
-    tables = view_tables(data, state)
+    tables = view_tables(data, state, names=list(dict.fromkeys(t for pane in panes for t in PANE_TABLES[pane])))
     wanted = {name for pane in panes for name in PANES[pane]}
-    figures = {k: v for k, v in view_figures(data, state, tables, names=wanted).items()}
-    sections: dict[str, list[Figure | str]] = {
-        "Salience": [table_html(tables["salience"])],
-        "Tone": [table_html(tables["tone_overall"])],
-        "Frames": [table_html(tables["frames"])],
-        "Voice": ["<h4>Quotes and quoted words</h4>" + table_html(tables["voice"], empty="Not quoted in this selection."),
-                  "<h4>Attribution verbs</h4>" + table_html(tables["verbs"], empty="No attribution verbs.")],
-        "Context": ["<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
+    figures = view_figures(data, state, tables, names=wanted)
+    sections: dict[str, Callable[[], list[str]]] = {
+        "Salience": lambda: [table_html(tables["salience"])],
+        "Tone": lambda: [table_html(tables["tone_overall"])],
+        "Frames": lambda: [table_html(tables["frames"])],
+        "Voice": lambda: ["<h4>Quotes and quoted words</h4>" + table_html(tables["voice"],
+                                                                         empty="Not quoted in this selection."),
+                          "<h4>Attribution verbs</h4>" + table_html(tables["verbs"], empty="No attribution verbs.")],
+        "Context": lambda: ["<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
     }
-    return {pane: [figures[name] for name in PANES[pane]] + sections[pane] for pane in panes}
+    return {pane: [figures[name] for name in PANES[pane]] + sections[pane]() for pane in panes}
 
 
 # ---- HTML --------------------------------------------------------------------------------------------

@@ -56,6 +56,13 @@ class TestCallbacks:
     def test_turn_page_stays_within_the_lines(self, state, page, step, n_lines, expected):
         assert turn_page(with_changes(state, page=page), step, n_lines=n_lines).page == expected
 
+    def test_pane_state_ignores_the_kwic_widgets(self, state):
+        from analysis.report.explorer import pane_state
+
+        typed = turn_page(with_changes(state, query="sanctions", query_actor="putin"), 1, n_lines=30)
+        assert pane_state(typed) == pane_state(state)
+        assert pane_state(with_changes(state, actors=["putin"])) != pane_state(state)
+
     def test_selections_are_json_ready(self, state):
         chosen = with_changes(state, outlets=["Daily B"]).selections()
         assert chosen["actors"] == ["putin", "nato"] and chosen["outlets"] == ["Daily B"]
@@ -154,6 +161,15 @@ class TestExport:
 
         with pytest.raises(ValueError, match="run folder"):
             next_run_folder(FIGURES / "explore")
+
+    def test_a_pane_computes_only_its_tables(self, data, state):
+        from analysis.report.explorer_view import view_panes
+
+        chosen = with_changes(state, outlets=["Daily B"], period="M")  # a selection no other test computes
+        items = view_panes(data, chosen, panes=["Voice"])["Voice"]
+        assert len(items) == 2 and "Quotes and quoted words" in items[0] and "Attribution verbs" in items[1]
+        computed = {key[0] for key in data.memo if chosen.outlets in key}
+        assert {"voice", "verbs"} <= computed and not computed & {"tone", "salience", "context", "keyness"}
 
     def test_figures_for_every_pane(self, data, state):
         figures = view_figures(data, state)
