@@ -53,6 +53,7 @@ REFERENCES = {
     "nltk": "Bird, S., Klein, E. & Loper, E. (2009). Natural Language Processing with Python. O'Reilly.",
     "wilson": "Wilson, E.B. (1927). Probable Inference, the Law of Succession, and Statistical Inference. "
               "Journal of the American Statistical Association 22(158), 209–212.",
+    "bootstrap": "Efron, B. & Tibshirani, R.J. (1993). An Introduction to the Bootstrap. Chapman & Hall.",
     "fisher": "Fisher, R.A. (1915). Frequency Distribution of the Values of the Correlation Coefficient in "
               "Samples from an Indefinitely Large Population. Biometrika 10(4), 507–521.",
 }

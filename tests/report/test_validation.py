@@ -234,3 +234,11 @@ def test_appendix_on_the_shared_data(tmp_path):
     out = write_appendix(result, tmp_path / "appendix")
     assert sorted(p.name for p in (out / "figures").glob("*.png")) == ["50-newsmtsc-confusion.png",
                                                                        "50-newsmtsc-f1.png", "50-vader-nyt.png"]
+
+
+def test_every_method_is_evaluated_by_default_baselines_first():
+    from analysis.report.validation import default_methods
+    from analysis.sentiment.target import METHODS
+
+    methods = default_methods()
+    assert methods[:2] == ["vader_sentence", "vader_window"] and sorted(methods) == sorted(METHODS)
