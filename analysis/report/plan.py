@@ -191,9 +191,9 @@ def check_run_folder(out: Path, *, replace: bool) -> Path:
                           files=lambda manifest: RUN_FILES)
     if replace and out.is_dir() and (foreign := foreign_files(out)):
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise InputError.at(out, field="--out", expected="a new folder, or for --replace a folder this tool wrote "
-                            "as report output and nothing else; choose another folder or move your files away",
-                            got=f"files this tool did not write: {shown}")
+        raise InputError.at(out, field="--out", expected=f"for --replace, a run folder holding only what this tool "
+                            f"wrote; move your files away ({shown}) or choose another folder",
+                            got=f"{len(foreign)} file(s) this tool did not write")
     return out
 
 

@@ -279,3 +279,25 @@ def test_a_manifest_that_points_outside_the_run_is_not_followed(tmp_path):
     for name in ("../x", "figures/../../x", "/etc/passwd", "figures/sub/a.png", "other/a.png", "a\\..\\b", "", 3):
         assert not _plain(name, parts=2), name
     assert not _plain("../a.png", parts=1) and not _plain("sub/a.png", parts=1)
+
+
+def test_files_the_run_did_not_write_are_found_in_its_subfolders(tmp_path):
+    """plan.foreign_files: what --replace would delete that no manifest accounts for (then it refuses)."""
+    from analysis.report.plan import foreign_files
+    from analysis.store import output_marker
+
+    out = tmp_path / "run"
+    for sub in ("notebooks", "reports", "figures", "thumbnails"):
+        (out / sub).mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({**output_marker("report"), "runs": [{"name": "00-x"}]}))
+    (out / "figures" / "manifest.json").write_text(json.dumps({"f": {"files": ["f.png", "f.svg", "f.csv"]}}))
+    for name in ("notebooks/00-x.ipynb", "reports/00-x.html", "figures/f.png", "figures/f.svg", "figures/f.csv",
+                 "thumbnails/f.png", "figures/.DS_Store"):
+        (out / name).write_text("x")
+    assert foreign_files(out) == []
+    (out / "figures" / "my-notes.txt").write_text("mine")
+    (out / "reports" / "drafts").mkdir()
+    (out / "thumbnails" / "f.svg").write_text("x")
+    assert foreign_files(out) == ["reports/drafts", "figures/my-notes.txt", "thumbnails/f.svg"]
+    with pytest.raises(Exception, match="my-notes.txt"):
+        plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=out, notebooks=["00"], replace=True)
