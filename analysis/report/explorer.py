@@ -120,13 +120,15 @@ def prepare(ws: Any, *, scheme: str = "generic") -> ExplorerData:
     ranked = sorted(counts.index, key=lambda a: (-counts[a], order.get(a, len(order)), a))
     sentences, tokens, quotes, mention_tone = ws.table("sentences"), ws.table("tokens"), ws.table("quotes"), \
         with_articles(tone, articles)
+    sentence_tone = tables.get("sentence_sentiment", pd.DataFrame())
     return ExplorerData(
         articles=articles, sentences=sentences, tokens=tokens, mentions=mentions,
         by_actor={a: g for a, g in mentions.groupby("actor_id", sort=False)},
-        mention_tone=mention_tone, sentence_tone=tables.get("sentence_sentiment", pd.DataFrame()),
+        mention_tone=mention_tone, sentence_tone=sentence_tone,
         frames=in_scheme, frame_hits=hits, quotes=quotes, labels=ws.codebook.labels(),
         colours=actor_colours(ws.codebook.colours()), actor_order=tuple(ranked),
-        index=build_index(articles, sentences, tokens, mentions, mention_tone, in_scheme, quotes))
+        index=build_index(articles, sentences, tokens, mentions, mention_tone, in_scheme, quotes,
+                          sentence_tone=sentence_tone, frame_hits=hits))
 
 
 # ---- choices offered by the widgets ------------------------------------------------------------
@@ -345,27 +347,22 @@ def kwic_page(data: ExplorerData, state: ExplorerState) -> pd.DataFrame:
 
 def sentence_details(data: ExplorerData, lines: pd.DataFrame) -> dict[str, list]:
     """For each line's sentence: its text, VADER compound and label, and its frames (``frame (hits)``)."""
-    keys = list(zip(lines["article_id"], lines["sentence_id"]))
-    sentences = _memo(data, ("indexed", "sentences"), lambda: data.sentences.set_index(["article_id", "sentence_id"]))
-    tone = None if data.sentence_tone.empty else _memo(
-        data, ("indexed", "tone"), lambda: data.sentence_tone.set_index(["article_id", "sentence_id"]))
+    index, tone = data.index, data.sentence_tone
+    texts = data.sentences["text"]
+    hits = data.frame_hits
+    schemes = hits["scheme"].tolist() if "scheme" in hits else None
     out: dict[str, list] = {"sentence": [], "tone": [], "tone_label": [], "frames": []}
-    for key in keys:
-        out["sentence"].append(str(sentences["text"].get(key, "")))
-        out["tone"].append(float(tone["compound"].get(key, np.nan)) if tone is not None else np.nan)
-        out["tone_label"].append(str(tone["label"].get(key, "")) if tone is not None else "")
-        out["frames"].append(_frames_of(data.frame_hits, key))
+    for article_id, sentence_id in zip(lines["article_id"], lines["sentence_id"]):
+        found = index.sentences.find(article_id, sentence_id)
+        out["sentence"].append(str(texts.iloc[found[0]]) if len(found) else "")
+        scored = index.sentence_tone.find(article_id, sentence_id) if not tone.empty else found[:0]
+        out["tone"].append(float(tone["compound"].iloc[scored[0]]) if len(scored) else np.nan)
+        out["tone_label"].append(str(tone["label"].iloc[scored[0]]) if len(scored) else "")
+        rows = index.frame_hits.find(article_id, sentence_id)
+        out["frames"].append("; ".join(
+            f"{schemes[r] + ': ' if schemes and schemes[r] else ''}{hits['frame'].iloc[r].replace('_', ' ')} "
+            f"({hits['hits'].iloc[r]})" for r in rows))
     return out
-
-
-def _frames_of(hits: pd.DataFrame, key: tuple) -> str:
-    try:
-        rows = hits.loc[[key]]
-    except KeyError:
-        return ""
-    schemes = rows["scheme"] if "scheme" in rows else [""] * len(rows)
-    parts = [f"{s + ': ' if s else ''}{f.replace('_', ' ')} ({h})" for s, f, h in zip(schemes, rows["frame"], rows["hits"])]
-    return "; ".join(parts)
 
 
 # ---- all panes at once -----------------------------------------------------------------------------

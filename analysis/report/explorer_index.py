@@ -34,6 +34,7 @@ from analysis.framing.voice import VOICE_COLUMNS, speakers
 from analysis.terms.article_counts import ArticleCounts, actor_article_counts
 
 FREQS = ("D", "W", "M")
+_SHIFT = np.int64(1) << np.int64(32)
 KINDS = ("direct", "partial", "indirect", "according_to")
 
 
@@ -83,6 +84,30 @@ class VerbCells:
 
 
 @dataclass(frozen=True)
+class SentenceRows:
+    """A table's rows by (article_id, sentence_id), for looking up a few sentences without a MultiIndex."""
+
+    articles: pd.Index
+    keys: np.ndarray
+    order: np.ndarray
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> "SentenceRows":
+        code, uniques = pd.factorize(table["article_id"])
+        keys = code.astype(np.int64) * _SHIFT + table["sentence_id"].to_numpy(dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        return cls(articles=pd.Index(uniques), keys=keys[order], order=order)
+
+    def find(self, article_id: object, sentence_id: int) -> np.ndarray:
+        """Row positions (in table order) of one sentence; empty when the table has none."""
+        code = self.articles.get_indexer([article_id])[0]
+        if code < 0:
+            return self.order[:0]
+        key = np.int64(code) * _SHIFT + np.int64(sentence_id)
+        return self.order[np.searchsorted(self.keys, key, "left"):np.searchsorted(self.keys, key, "right")]
+
+
+@dataclass(frozen=True)
 class ExplorerIndex:
     """Per-article arrays of a workspace's tables (articles in the order of the articles table)."""
 
@@ -107,6 +132,9 @@ class ExplorerIndex:
     verbs: Mapping[str, VerbCells]
     counts: ArticleCounts
     counts_article: np.ndarray
+    sentences: SentenceRows
+    sentence_tone: SentenceRows
+    frame_hits: SentenceRows
 
 
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
@@ -150,8 +178,10 @@ def _periods(dates: pd.Series) -> dict[str, Periods]:
 
 
 def build_index(articles: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame,
-                mention_tone: pd.DataFrame, frames: pd.DataFrame, quotes: pd.DataFrame) -> ExplorerIndex:
-    """Index a workspace's tables (``frames``: one scheme's frame scores; ``mention_tone`` with dates)."""
+                mention_tone: pd.DataFrame, frames: pd.DataFrame, quotes: pd.DataFrame, *,
+                sentence_tone: pd.DataFrame, frame_hits: pd.DataFrame) -> ExplorerIndex:
+    """Index a workspace's tables (``frames``: one scheme's frame scores; ``mention_tone`` with dates;
+    ``sentence_tone`` and ``frame_hits`` (the frames with hits, every scheme) for the KWIC lines' details)."""
     ids = pd.Index(articles["article_id"])
     if not ids.is_unique:
         raise ValueError("the articles table repeats article ids; the explorer needs one row per article")
@@ -210,7 +240,9 @@ def build_index(articles: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Data
         quote_article=_positions(ids, quotes["article_id"]),
         quote_quoted=quotes["n_words"].where(quotes["kind"].isin(["direct", "partial"]), 0).to_numpy(),
         verbs=_verbs(verb_rows, _positions(ids, verb_rows["article_id"])),
-        counts=counts, counts_article=counts.article_ids.get_indexer(ids))
+        counts=counts, counts_article=counts.article_ids.get_indexer(ids), sentences=SentenceRows.of(sentences),
+        sentence_tone=SentenceRows.of(sentence_tone if not sentence_tone.empty else sentences.head(0)),
+        frame_hits=SentenceRows.of(frame_hits.reset_index()))
 
 
 # ---- selections --------------------------------------------------------------------------------------

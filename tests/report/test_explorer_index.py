@@ -17,7 +17,7 @@ import pytest
 from analysis.framing.frames import actor_frames
 from analysis.framing.salience import actor_salience
 from analysis.framing.voice import attribution_verbs, voice
-from analysis.report.explorer import (ExplorerState, initial_state, kwic_table, selection, view_tables,
+from analysis.report.explorer import (ExplorerState, initial_state, kwic_page, kwic_table, selection, view_tables,
                                       with_changes)
 from analysis.report.explorer_index import article_mask
 from analysis.sentiment.tone import actor_tone
@@ -107,6 +107,28 @@ class TestEqualsTheDirectComputation:
                                                                      on="article_id", how="left")
         pd.testing.assert_frame_equal(kwic_table(data, state), direct[kwic_table(data, state).columns]
                                       .reset_index(drop=True))
+
+
+    @pytest.mark.parametrize("query", ["sanctions", "NATO", "Russia", "said"])
+    def test_kwic_page_details(self, data, query):
+        state = ExplorerState(actors=("putin",), query=query, page_size=100)
+        page = kwic_page(data, state)
+        sentences = data.sentences.set_index(["article_id", "sentence_id"])
+        tone = data.sentence_tone.set_index(["article_id", "sentence_id"])
+        expected = {"sentence": [], "tone": [], "tone_label": [], "frames": []}
+        for key in zip(page["article_id"], page["sentence_id"]):
+            expected["sentence"].append(str(sentences["text"].get(key, "")))
+            expected["tone"].append(float(tone["compound"].get(key, np.nan)))
+            expected["tone_label"].append(str(tone["label"].get(key, "")))
+            try:
+                rows = data.frame_hits.loc[[key]]
+            except KeyError:
+                rows = data.frame_hits.head(0)
+            expected["frames"].append("; ".join(f"{s}: {f.replace('_', ' ')} ({h})"
+                                                for s, f, h in zip(rows["scheme"], rows["frame"], rows["hits"])))
+        assert len(page) > 1
+        for column, values in expected.items():
+            assert page[column].tolist() == values, column
 
 
 class TestHandCounts:
