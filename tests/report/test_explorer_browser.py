@@ -89,16 +89,42 @@ class DevTools:
         self.ws.close()
 
 
+#: Imported by the kernel while Chromium loads JupyterLab (the notebook's cells import them again, at no cost).
+WARM_UP = "import ipywidgets, matplotlib.pyplot, analysis.annotate.workspace, analysis.report.explorer_view"
+
+
+def start_kernel(port: int) -> None:
+    """Start the notebook's session (project kernel) before the browser opens it, and have the kernel
+    import the explorer's modules meanwhile: JupyterLab joins this session when it opens the notebook,
+    and "run all cells" still runs every cell there."""
+    import websocket
+
+    body = json.dumps({"path": "explore.ipynb", "name": "explore.ipynb", "type": "notebook",
+                       "kernel": {"name": "media-analysis"}}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/sessions?token={TOKEN}", data=body,
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        kernel = json.load(reply)["kernel"]["id"]
+    channel = websocket.create_connection(f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?token={TOKEN}",
+                                          timeout=30, suppress_origin=True)
+    header = {"msg_id": f"warm-up-{kernel}", "username": "test", "session": f"warm-up-{kernel}",
+              "msg_type": "execute_request", "version": "5.3", "date": ""}
+    channel.send(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                             "content": {"code": WARM_UP, "silent": True, "store_history": False,
+                                         "user_expressions": {}, "allow_stdin": False, "stop_on_error": False}}))
+    channel.close()
+
+
 @pytest.fixture
 def lab(tmp_path):
-    """JupyterLab on a free loopback port over a copy of notebooks/explore.ipynb; yields its URL."""
+    """JupyterLab on a free loopback port over a copy of notebooks/explore.ipynb, its kernel started; yields its URL."""
     shutil.copy(NOTEBOOKS / "explore.ipynb", tmp_path / "explore.ipynb")
     port = free_port()
     command = [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--ip=127.0.0.1",
                f"--port={port}", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={tmp_path}",
                "--LabApp.expose_app_in_browser=True", "--MultiKernelManager.default_kernel_name=media-analysis",
                "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-               "jupyterlab.NeverCheckForUpdate"]
+               "jupyterlab.NeverCheckForUpdate", "--KernelManager.shutdown_wait_time=1"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     env = dict(os.environ, MEDIA_ANALYSIS_OUTPUT_ROOT=str(tmp_path / "out"), JUPYTER_NO_CONFIG="1")
@@ -107,6 +133,7 @@ def lab(tmp_path):
     try:
         wait_for(lambda: http_json(f"http://127.0.0.1:{port}/api/status?token={TOKEN}"), timeout=40,
                  what=f"JupyterLab on port {port} (log: {tmp_path / 'lab.log'})")
+        start_kernel(port)
         yield f"http://127.0.0.1:{port}/lab/tree/explore.ipynb?token={TOKEN}&reset"
     finally:
         server.terminate()
