@@ -44,6 +44,7 @@ Period = Literal["D", "W", "M"]
 PERIODS: tuple[str, ...] = ("D", "W", "M")
 KWIC_WINDOW = 8  # tokens either side of a KWIC keyword
 MEMO_SIZE = 512  # pane results remembered per explorer
+FIGURE_MEMO_SIZE = 12  # figures remembered per explorer (two views' worth)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class ExplorerData:
     actor_order: tuple[str, ...]
     index: ExplorerIndex
     memo: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
+    #: The last :data:`FIGURE_MEMO_SIZE` figures drawn, by figure and the selections it depends on.
+    figures: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
 
 def prepare(ws: Any, *, scheme: str = "generic") -> ExplorerData:

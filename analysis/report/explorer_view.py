@@ -24,7 +24,7 @@ from analysis.plots.framing import plot_frame_heatmap
 from analysis.plots.overview import plot_salience_trend
 from analysis.plots.sentiment import plot_actor_tone, plot_tone_trend
 from analysis.plots.terms import plot_context_terms
-from analysis.report.explorer import ExplorerData, ExplorerState, kwic_table, view_tables
+from analysis.report.explorer import FIGURE_MEMO_SIZE, ExplorerData, ExplorerState, kwic_table, view_tables
 from analysis.store import write_bytes_atomic, write_json_atomic
 
 NOTEBOOK = "explore"
@@ -50,7 +50,31 @@ def view_figures(data: ExplorerData, state: ExplorerState, tables: Mapping[str, 
     if not state.actors:
         return {name: note_figure("Choose one or more actors.") for name in CAPTIONS if name in names}
     drawers = _drawers(data, state, tables)
-    return {name: drawers[name]() for name in CAPTIONS if name in names}
+    return {name: _remembered(data, (name, *_depends(state, name)), drawers[name]) for name in CAPTIONS
+            if name in names}
+
+
+def _depends(state: ExplorerState, name: str) -> tuple:
+    """The selections figure ``name`` depends on (a period change keeps the frames and context figures)."""
+    common = (state.actors, state.outlets, state.start, state.end)
+    return {"salience": (*common, state.period), "tone": (*common, state.period, state.n_boot),
+            "tone-overall": (*common, state.n_boot), "frames": common, "context": (*common, state.top_n)}[name]
+
+
+def _remembered(data: ExplorerData, key: tuple, draw: Callable[[], Figure]) -> Figure:
+    """``draw()``, or the figure drawn for ``key`` before (the last :data:`FIGURE_MEMO_SIZE` are kept).
+
+    A remembered figure may have been closed by pyplot (the notebook closes what it displayed);
+    it can still be displayed and saved.
+    """
+    if key in data.figures:
+        data.figures.move_to_end(key)
+        return data.figures[key]
+    fig = draw()
+    data.figures[key] = fig
+    while len(data.figures) > FIGURE_MEMO_SIZE:
+        data.figures.popitem(last=False)
+    return fig
 
 
 def _drawers(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame]

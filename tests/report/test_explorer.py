@@ -171,6 +171,14 @@ class TestExport:
         computed = {key[0] for key in data.memo if chosen.outlets in key}
         assert {"voice", "verbs"} <= computed and not computed & {"tone", "salience", "context", "keyness"}
 
+    def test_a_period_change_keeps_the_figures_that_do_not_show_periods(self, data, state):
+        chosen = with_changes(state, outlets=["Daily A"])
+        before = view_figures(data, chosen)
+        after = view_figures(data, with_changes(chosen, period="D"))
+        kept = {name for name in before if after[name] is before[name]}
+        assert kept == {"tone-overall", "frames", "context"}
+        assert view_figures(data, chosen)["salience"] is before["salience"]  # remembered
+
     def test_figures_for_every_pane(self, data, state):
         figures = view_figures(data, state)
         try:
