@@ -96,3 +96,14 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The stored outputs of notebooks/50-validation.ipynb were computed on ../shared/data: on a clone
+    without it, nbval would compare them with "skipped" rows, so its cells are skipped with the reason."""
+    if (SHARED / "data").is_dir():
+        return
+    skip = pytest.mark.skip(reason=f"the stored validation appendix needs the shared data at {SHARED / 'data'}")
+    for item in items:
+        if item.path.name == "50-validation.ipynb":
+            item.add_marker(skip)
