@@ -8,9 +8,11 @@ is computed here from the cached annotation tables of a workspace
   range, period, KWIC query and page). Widget callbacks are plain functions state -> state
   (:func:`with_changes`, :func:`turn_page`), so tests reach them without a browser.
 * :class:`ExplorerData` holds the workspace's tables, prepared once (per-actor mentions,
-  one frame scheme, tone with dates and outlets), and a bounded memo of pane results keyed
-  by actor and filter, so that adding an actor computes only that actor's rows and turning
-  a KWIC page recomputes nothing but the page.
+  one frame scheme, tone with dates and outlets), their per-article index
+  (:mod:`analysis.report.explorer_index`: a selection of outlets and dates is a mask over the
+  articles, and each pane a sum over the selected articles, not a recount), and a bounded
+  memo of pane results keyed by actor and filter, so that adding an actor computes only that
+  actor's rows and turning a KWIC page recomputes nothing but the page.
 * :func:`view_tables` gives every pane's table for a state; :mod:`analysis.report.explorer_view`
   draws the figures, renders KWIC lines as HTML and exports a view.
 
@@ -18,8 +20,9 @@ Measures are the suite's own: salience (:func:`~analysis.framing.salience.actor_
 bootstrap intervals (:func:`~analysis.sentiment.tone.actor_tone`, ``n_boot`` resamples, seed 0), frames
 (:func:`~analysis.framing.frames.actor_frames`), voice and attribution verbs
 (:mod:`analysis.framing.voice`), context terms and keyness (:mod:`analysis.terms`) and KWIC
-(:func:`~analysis.terms.kwic.kwic`). Outlet and date filters select articles; keyness compares an
-actor's context in the selected articles with the rest of the whole corpus.
+(:func:`~analysis.terms.kwic.kwic`); the index gives the same tables as these functions on the
+filtered tables (tests/report/test_explorer_index.py compares them). Outlet and date filters select
+articles; keyness compares an actor's context in the selected articles with the rest of the whole corpus.
 """
 
 from __future__ import annotations
