@@ -26,12 +26,14 @@ What a key covers (:func:`run_keys`; sha256 of a canonical JSON document):
   codebook, what that notebook reads of it, for its own actor (:func:`actor_inputs`): the actor's
   codebook entry, the colour :func:`analysis.plots.colours.actor_colours` gives it, the codebook's
   switches (demonyms, metonyms, descriptors, pronouns), and the rows of the mention-dependent
-  tables it reads — its own ``mentions``, ``mention_sentiment``, ``roles`` and ``labels`` rows, and
-  every ``quotes`` row of the articles that mention it (voice shares count other speakers' quotes).
+  tables it reads — its own ``mentions``, ``mention_sentiment``, ``roles`` and ``labels`` rows, the
+  quotes it speaks, and of every quote in the articles that mention it the columns the voice shares'
+  totals count (:data:`QUOTE_TOTALS`: other speakers' quotes count in the totals, not who spoke them).
   The codebook-independent tables (sentences, tokens, frames, sentence sentiment) follow from the
   corpus and the code, already in the key. Adding an actor therefore re-runs the corpus-level
   notebooks, the new actor's dossier, and the dossiers of actors whose rows the new one changes
-  (a shared alias, a pronoun now resolved to it, a quote now attributed to it), and no other.
+  (a shared alias, a pronoun now resolved to it, a quote now found or attributed to it, the tone
+  toward a mention in a sentence that now names another target), and no other.
   Mention ids are left out of the rows (they number an article's mentions of every actor, so a new
   actor renumbers them); the rows' order, which is what the dossier's sorting sees, stays.
 """
@@ -62,9 +64,13 @@ KNOWN_INPUTS = frozenset({"00-corpus-overview", "10-term-frequency", "20-framing
 #: Suite notebooks whose per-actor runs read only their actor's part of the codebook and annotation.
 ACTOR_SCOPED = frozenset({"40-actor-profile"})
 #: Tables a scoped dossier reads, and how its actor's rows are found in each: by ``actor_id``, or
-#: (``"articles"``) every row of the articles that mention the actor.
+#: (``"quotes"``) the quotes the actor speaks, whole, and of every quote in the articles that mention
+#: the actor the columns that the voice shares' totals count (:func:`analysis.framing.voice.voice`).
 ACTOR_ROWS: dict[str, str] = {"mentions": "actor_id", "mention_sentiment": "actor_id", "roles": "actor_id",
-                              "labels": "actor_id", "quotes": "articles"}
+                              "labels": "actor_id", "quotes": "quotes"}
+#: Columns of every quote in an actor's articles that its dossier's voice shares count (totals of
+#: quotes and quoted words), whoever the speaker.
+QUOTE_TOTALS = ("article_id", "quote_id", "kind", "n_words")
 #: Columns left out of the hashed rows (see the module notes).
 RENUMBERED = ("mention_id",)
 #: How the staging folder is written in keys and in the outputs it reaches.
@@ -143,30 +149,39 @@ def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
 
 def actor_inputs(ws: Any, actors: Sequence[str]) -> dict[str, str]:
     """Actor id → sha256 of what the suite's dossier reads for it beyond the corpus (see the module notes)."""
+    from analysis.framing.quotes import JOIN
     from analysis.plots.colours import actor_colours
 
     book = ws.codebook
     colours = actor_colours(book.colours())
     switches = [book.count_demonyms, book.count_metonyms, book.count_descriptors, book.count_pronouns]
     tables = {name: ws.annotations.tables[name] for name in ACTOR_ROWS if name in ws.annotations.tables}
-    hashes = {name: _row_hashes(frame) for name, frame in tables.items()}
+    parts = {name: frame for name, frame in tables.items() if name != "quotes"}
     empty = np.empty(0, dtype=np.int64)
-    by_actor = {name: frame.groupby("actor_id", sort=False).indices for name, frame in tables.items()
-                if ACTOR_ROWS[name] == "actor_id"}
-    by_article = {name: frame.groupby("article_id", sort=False).indices for name, frame in tables.items()
-                  if ACTOR_ROWS[name] == "articles"}
-    mentions = tables["mentions"]
+    by_actor = {name: frame.groupby("actor_id", sort=False).indices for name, frame in parts.items()}
+    by_article: dict[str, np.ndarray] = {}
+    if "quotes" in tables:  # the quotes each actor speaks (co-speakers too), and each article's quotes
+        quotes = tables["quotes"]
+        parts["quotes"], parts["quote_totals"] = quotes, quotes[[c for c in QUOTE_TOTALS if c in quotes.columns]]
+        actor_spoken = np.flatnonzero((quotes["speaker_type"] == "actor").fillna(False).to_numpy())
+        ids = quotes["speaker_actor_id"].iloc[actor_spoken].fillna("").to_numpy(dtype=object)
+        spoken = pd.Series(ids, index=actor_spoken, dtype=object).str.split(JOIN).explode()
+        rows = spoken.index.to_numpy()  # the quote (row) of each (quote, speaker) pair
+        by_actor["quotes"] = {a: rows[pairs] for a, pairs in pd.Series(rows).groupby(spoken.to_numpy()).indices.items()}
+        by_article = quotes.groupby("article_id", sort=False).indices
+    hashes = {name: _row_hashes(frame) for name, frame in parts.items()}
+    mention_articles = tables["mentions"]["article_id"].to_numpy(dtype=object)
     digests = {}
     for actor in actors:
-        mentioned = pd.unique(mentions["article_id"].to_numpy()[by_actor["mentions"].get(actor, empty)])
+        mentioned = pd.unique(mention_articles[by_actor["mentions"].get(actor, empty)])
         h = hashlib.sha256(_canonical({"entry": asdict(book[actor]), "colour": colours.get(actor),
-                                       "switches": switches, "tables": sorted(tables)}).encode())
-        for name, frame in tables.items():
-            if ACTOR_ROWS[name] == "articles":
-                parts = [by_article[name][a] for a in mentioned if a in by_article[name]]
-                chosen = np.sort(np.concatenate(parts)) if parts else empty
+                                       "switches": switches, "tables": sorted(parts)}).encode())
+        for name, frame in parts.items():
+            if name == "quote_totals":
+                found = [by_article[a] for a in mentioned if a in by_article]
+                chosen = np.sort(np.concatenate(found)) if found else empty
             else:
-                chosen = by_actor[name].get(actor, empty)
+                chosen = np.unique(by_actor[name].get(actor, empty))
             shape = f"\x1d{name}\x1f{list(frame.columns)}\x1f{list(map(str, frame.dtypes))}\x1f{len(chosen)}"
             h.update(shape.encode())
             h.update(hashes[name][chosen].tobytes())

@@ -303,7 +303,7 @@ class TestSeedsRun:
         assert len(images) >= 2 and all(src.startswith("data:image/png;base64,") for src in images)
         assert broken_relative_links(dossier, dom) == []
 
-    def test_rerun_reuses_the_annotation_cache_and_replaces_atomically(self, seeds_run, tmp_path):
+    def test_rerun_reuses_the_cache_and_unchanged_runs_and_force_replaces_atomically(self, seeds_run, tmp_path):
         out = tmp_path / "again"
         first = run_report(corpus="seeds", codebook="seeds/actors.yaml", out=out, actors=["kirby"],
                            notebooks=["40"], progress=False)
@@ -313,7 +313,10 @@ class TestSeedsRun:
         before = marker.stat().st_mtime_ns
         second = run_report(corpus="seeds", codebook="seeds/actors.yaml", out=out, actors=["kirby"],
                             notebooks=["40"], replace=True, progress=False)
-        assert second.ok and marker.stat().st_mtime_ns != before
+        assert second.ok and second.runs[0].reused and marker.stat().st_mtime_ns == before  # unchanged: reused
+        forced = run_report(corpus="seeds", codebook="seeds/actors.yaml", out=out, actors=["kirby"],
+                            notebooks=["40"], replace=True, force=True, progress=False)
+        assert forced.ok and not forced.runs[0].reused and marker.stat().st_mtime_ns != before
         assert sorted(p.name for p in tmp_path.iterdir()) == ["again"]
 
 
