@@ -20,10 +20,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-import nbformat
 
-from analysis.paths import NOTEBOOKS, PROJ_ROOT
-from analysis.store import write_text_atomic
+def _import_nbformat() -> Any:
+    """nbformat, imported (when nothing has yet) without jsonschema's optional IRI checker.
+
+    jsonschema imports ``rfc3987_syntax`` when it is installed (jupyterlab's dependencies
+    install it), which compiles 38 lark grammars at import: 2 of the 3 CPU seconds that
+    importing nbformat costs, paid by every ``python -m analysis report``, even one that reuses
+    every notebook. nbformat checks no IRI formats, so in this process the module is left
+    out while jsonschema first loads; it can still be imported later as usual.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # ImportError for jsonschema's probe
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import nbformat as module
+
+    return module
+
+
+nbformat = _import_nbformat()
+
+from analysis.paths import NOTEBOOKS, PROJ_ROOT  # noqa: E402
+from analysis.store import write_text_atomic  # noqa: E402
 
 KERNEL = "media-analysis"
 _VOLATILE_NOTEBOOK = ("start_time", "end_time", "duration", "input_path", "output_path", "environment_variables",
