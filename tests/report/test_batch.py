@@ -419,7 +419,7 @@ def test_summary_tone_is_the_cached_sentiment_layer(tmp_path):
     table = actor_summary(plan, [], notes).set_index("actor_id")
     scores = open_workspace().table("mention_sentiment")
     expected = actor_tone(scores[scores["actor_id"] == "biden"]).iloc[0]
-    assert table.loc["biden", "tone_mentions_scored"] == expected["n_mentions"] == 4
+    assert table.loc["biden", "tone_mentions_scored"] == expected["n_mentions"] == 5
     assert table.loc["biden", "tone_mean"] == round(expected["mean"], 4)
     assert table.loc["zelenskyy", "tone_mentions_scored"] == 0 and pd.isna(table.loc["zelenskyy", "tone_mean"])
     assert notes == []
