@@ -57,7 +57,7 @@ _POSITIVE, _NON_NEGATIVE = Rule(minimum=1), Rule(minimum=0)
 RULES: dict[str, Rule] = {
     "period": _PERIODS, "trend_freq": _PERIODS,
     # analysis.sentiment.target.METHODS and "default" (tests/report/test_parameters.py keeps them equal)
-    "method": Rule(choices=("default", "learned", "vader_sentence", "vader_window", "minilm")),
+    "method": Rule(choices=("default", "learned", "vader_sentence", "vader_window", "minilm", "minilm-ft")),
     "top_n": _POSITIVE, "panels": _POSITIVE, "n_boot": _POSITIVE, "min_freq": _POSITIVE,
     "ngram_max": Rule(minimum=1, maximum=3), "neutral_band": Rule(minimum=0, maximum=1),
     "sample": _NON_NEGATIVE, "context_window": _NON_NEGATIVE, "kwic_lines": _NON_NEGATIVE,
