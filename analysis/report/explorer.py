@@ -236,13 +236,18 @@ def actor_mentions(data: ExplorerData, state: ExplorerState, actor: str) -> pd.D
 
 def _memo(data: ExplorerData, key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, remembered under ``key`` (the last :data:`MEMO_SIZE` results)."""
-    if key in data.memo:
-        data.memo.move_to_end(key)
-        return data.memo[key]
+    return remembered(data.memo, key, compute, size=MEMO_SIZE)
+
+
+def remembered(cache: OrderedDict, key: tuple, compute: Callable[[], Any], *, size: int) -> Any:
+    """``cache[key]``, or ``compute()`` stored there; the least recently used entry goes beyond ``size``."""
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
     value = compute()
-    data.memo[key] = value
-    while len(data.memo) > MEMO_SIZE:
-        data.memo.popitem(last=False)
+    cache[key] = value
+    while len(cache) > size:
+        cache.popitem(last=False)
     return value
 
 

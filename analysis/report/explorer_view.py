@@ -24,7 +24,8 @@ from analysis.plots.framing import plot_frame_heatmap
 from analysis.plots.overview import plot_salience_trend
 from analysis.plots.sentiment import plot_actor_tone, plot_tone_trend
 from analysis.plots.terms import plot_context_terms
-from analysis.report.explorer import FIGURE_MEMO_SIZE, ExplorerData, ExplorerState, kwic_table, view_tables
+from analysis.report.explorer import (FIGURE_MEMO_SIZE, ExplorerData, ExplorerState, kwic_table, remembered,
+                                      view_tables)
 from analysis.store import write_bytes_atomic, write_json_atomic
 
 NOTEBOOK = "explore"
@@ -67,14 +68,7 @@ def _remembered(data: ExplorerData, key: tuple, draw: Callable[[], Figure]) -> F
     A remembered figure may have been closed by pyplot (the notebook closes what it displayed);
     it can still be displayed and saved.
     """
-    if key in data.figures:
-        data.figures.move_to_end(key)
-        return data.figures[key]
-    fig = draw()
-    data.figures[key] = fig
-    while len(data.figures) > FIGURE_MEMO_SIZE:
-        data.figures.popitem(last=False)
-    return fig
+    return remembered(data.figures, key, draw, size=FIGURE_MEMO_SIZE)
 
 
 def _drawers(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame]
