@@ -23,7 +23,7 @@ The precision of this rule on a hand-labelled sample of the Q1 corpus is in
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from functools import lru_cache
 from typing import Sequence
 
@@ -59,7 +59,7 @@ def pronoun_mentions(text: str, mentions: Sequence[Mention], codebook: Codebook,
     if not candidates:
         return []
     taken = merged((m.start, m.end) for m in mentions)
-    known = sorted(m for m in mentions if not _inside(m.start, quotes))
+    antecedents = sorted(m for m in mentions if not _inside(m.start, quotes))  # grows by each resolved pronoun
     starts = [start for start, _ in sentences]
     resolved: list[Mention] = []
     for match in candidates:
@@ -67,10 +67,12 @@ def pronoun_mentions(text: str, mentions: Sequence[Mention], codebook: Codebook,
             continue
         sentence = bisect_right(starts, match.start()) - 1
         window_start = sentences[max(sentence - 1, 0)][0] if sentence >= 0 else 0
-        before = [m for m in sorted(known + resolved) if window_start <= m.start < match.start()]
+        before = antecedents[bisect_left(antecedents, (window_start,)):bisect_left(antecedents, (match.start(),))]
         actor_id = _single_antecedent(before, kinds, PRONOUN_GENDER[match.group().lower()])
         if actor_id and not other_person(text, window_start, match.start(), mentions, quotes):
-            resolved.append(Mention(match.start(), match.end(), actor_id, "pronoun"))
+            pronoun = Mention(match.start(), match.end(), actor_id, "pronoun")
+            resolved.append(pronoun)
+            insort(antecedents, pronoun)
     return resolved
 
 
