@@ -112,71 +112,87 @@ def _skip_text(validation: Validation, check: str) -> str | None:
     return None if reason is None else f"**Skipped**: {escape_markdown(reason)}."
 
 
+#: What each check does: the method paragraph of its section, shown whether it ran or was skipped.
+METHOD_TEXT = {
+    "newsmtsc": ("Each target of NewsMTSC `devtest_mt` (Hamborg & Donnay 2021; 3-class gold labels for a person in "
+                 "a news sentence) is scored by each target-sentiment method of the suite; macro-F1 (mean of the "
+                 "three per-class F1, the measure the dataset's paper reports) with a 95% interval from a cluster "
+                 "bootstrap over sentences (2,000 resamples, seed 0), accuracy with a Wilson 95% interval, and "
+                 "per-class F1. `vader_sentence` is the whole-sentence baseline. The `learned` model was "
+                 "trained on NewsMTSC `train` only; `devtest_mt` was not used to choose any setting."),
+    "vader_nyt": ("VADER's compound score (the suite's implementation, identical to NLTK's "
+                  "`SentimentIntensityAnalyzer` with the `vaderSentiment` lexicon) against the mean rating of 20 "
+                  "people for each of the NYT editorial snippets of Hutto & Gilbert (2014), as Pearson r with a "
+                  f"95% interval by Fisher's z, beside the r the paper reports ({PUBLISHED_NYT_R:.3f})."),
+    "sentences": ("Each NewsMTSC item is meant to be one sentence. Each distinct item is split as the annotation "
+                  "splits an article (paragraphs, then NLTK's Punkt (Kiss & Strunk 2006) with the suite's "
+                  "abbreviation list); the table gives the share kept whole with a Wilson 95% interval. A split "
+                  "is not always an error: some items hold two sentences (see `tables/sentence_splits.csv`)."),
+    "golden_counts": ("Mentions per actor that the suite finds in the seed article (`seeds/`, codebook "
+                      "`seeds/actors.yaml`, every mention kind) against a hand count by reading under the codebook's "
+                      "counting rules (`tests/corpus/seed_golden_counts.csv`, with the evidence for each count)."),
+    "pronouns": ("Pronoun mentions resolved to an actor, labelled by hand (`tests/corpus/pronoun_sample.csv`: the "
+                 "antecedent a reader sees, and whether the suite's is the same); precision with a Wilson 95% "
+                 f"interval (Wilson 1927), against the goal of {PRONOUN_GOAL:.0%}."),
+}
+
+
 def check_section(validation: Validation, check: str, *, examples: int = 10) -> tuple[str, list[pd.DataFrame]]:
     """The appendix's section for ``check``: Markdown (heading, method, result or why skipped) and its tables."""
-    title = f"## {CHECKS[check]}\n\n"
-    tables = validation.tables
-    summary = validation.summary[validation.summary["check"] == check]
+    if check not in RESULTS:
+        raise KeyError(f"unknown check {check!r}: expected one of {', '.join(CHECKS)}")
+    text = f"## {CHECKS[check]}\n\n" + METHOD_TEXT[check]
     skipped = _skip_text(validation, check)
-    if check == "newsmtsc":
-        text = ("Each target of NewsMTSC `devtest_mt` (Hamborg & Donnay 2021; 3-class gold labels for a person in "
-                "a news sentence) is scored by each target-sentiment method of the suite; macro-F1 (mean of the "
-                "three per-class F1, the measure the dataset's paper reports) with a 95% interval from a cluster "
-                "bootstrap over sentences (2,000 resamples, seed 0), accuracy with a Wilson 95% interval, and "
-                "per-class F1. `vader_sentence` is the whole-sentence baseline. The `learned` model was "
-                "trained on NewsMTSC `train` only; `devtest_mt` was not used to choose any setting.")
-        if skipped:
-            return title + text + "\n\n" + skipped, []
-        scores = tables["newsmtsc_scores"]
-        not_run = scores[scores["status"] != "ran"]
-        text += "".join(f"\n\n`{escape_markdown(m)}` was not run here: {escape_markdown(r)}."
-                        for m, r in zip(not_run["method"], not_run["reason"]))
-        shown = [scores.drop(columns=["status", "reason"])[scores["status"] == "ran"]]
-        shown += [_confusion_wide(tables["newsmtsc_confusion"], m).rename(columns={"gold": f"{m}: gold"})
-                  for m in scores.loc[scores["status"] == "ran", "method"]]
-        return title + text, shown
-    if check == "vader_nyt":
-        text = ("VADER's compound score (the suite's implementation, identical to NLTK's "
-                "`SentimentIntensityAnalyzer` with the `vaderSentiment` lexicon) against the mean rating of 20 "
-                "people for each of the NYT editorial snippets of Hutto & Gilbert (2014), as Pearson r with a "
-                f"95% interval by Fisher's z, beside the r the paper reports ({PUBLISHED_NYT_R:.3f}).")
-        if skipped:
-            return title + text + "\n\n" + skipped, []
-        row = summary.iloc[0]
-        text += (f"\n\nr = {row['value']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}] over {row['n']:,} "
-                 f"snippets ({row['note']} from the published value).")
-        return title + text, []
-    if check == "sentences":
-        text = ("Each NewsMTSC item is meant to be one sentence. Each distinct item is split as the annotation "
-                "splits an article (paragraphs, then NLTK's Punkt (Kiss & Strunk 2006) with the suite's "
-                "abbreviation list); the table gives the share kept whole with a Wilson 95% interval. A split "
-                "is not always an error: some items hold two sentences (see `tables/sentence_splits.csv`).")
-        if skipped:
-            return title + text + "\n\n" + skipped, []
-        splits = tables["sentence_splits"].head(examples)
-        shown = [tables["sentence_splitting"]]
-        if len(splits):
-            text += f"\n\nThe first {len(splits)} items split (pieces separated by ‖) follow the table."
-            shown.append(splits[["file", "pieces", "split"]])
-        return title + text, shown
-    if check == "golden_counts":
-        text = ("Mentions per actor that the suite finds in the seed article (`seeds/`, codebook "
-                "`seeds/actors.yaml`, every mention kind) against a hand count by reading under the codebook's "
-                "counting rules (`tests/corpus/seed_golden_counts.csv`, with the evidence for each count).")
-        if skipped:
-            return title + text + "\n\n" + skipped, []
-        return title + text + f"\n\n{escape_markdown(summary.iloc[0]['note'])}.", [tables["golden_counts"]]
-    if check == "pronouns":
-        text = ("Pronoun mentions resolved to an actor, labelled by hand (`tests/corpus/pronoun_sample.csv`: the "
-                "antecedent a reader sees, and whether the suite's is the same); precision with a Wilson 95% "
-                f"interval (Wilson 1927), against the goal of {PRONOUN_GOAL:.0%}.")
-        if skipped:
-            return title + text + "\n\n" + skipped, []
-        row = summary.iloc[0]
-        text += (f"\n\nPrecision {row['value']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}], "
-                 f"{escape_markdown(row['note'])}; {escape_markdown(row['reference'])}.")
-        return title + text, [tables["pronoun_precision"]]
-    raise KeyError(f"unknown check {check!r}: expected one of {', '.join(CHECKS)}")
+    if skipped:
+        return text + "\n\n" + skipped, []
+    summary = validation.summary[validation.summary["check"] == check]
+    result, shown = RESULTS[check](validation.tables, summary, examples)
+    return text + result, shown
+
+
+def _newsmtsc_result(tables: Mapping[str, pd.DataFrame], summary: pd.DataFrame, examples: int
+                     ) -> tuple[str, list[pd.DataFrame]]:
+    scores = tables["newsmtsc_scores"]
+    not_run = scores[scores["status"] != "ran"]
+    text = "".join(f"\n\n`{escape_markdown(m)}` was not run here: {escape_markdown(r)}."
+                   for m, r in zip(not_run["method"], not_run["reason"]))
+    shown = [scores.drop(columns=["status", "reason"])[scores["status"] == "ran"]]
+    shown += [_confusion_wide(tables["newsmtsc_confusion"], m).rename(columns={"gold": f"{m}: gold"})
+              for m in scores.loc[scores["status"] == "ran", "method"]]
+    return text, shown
+
+
+def _vader_result(tables: Mapping[str, pd.DataFrame], summary: pd.DataFrame, examples: int
+                  ) -> tuple[str, list[pd.DataFrame]]:
+    row = summary.iloc[0]
+    return (f"\n\nr = {row['value']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}] over {row['n']:,} "
+            f"snippets ({row['note']} from the published value)."), []
+
+
+def _sentences_result(tables: Mapping[str, pd.DataFrame], summary: pd.DataFrame, examples: int
+                      ) -> tuple[str, list[pd.DataFrame]]:
+    splits = tables["sentence_splits"].head(examples)
+    if not len(splits):
+        return "", [tables["sentence_splitting"]]
+    return (f"\n\nThe first {len(splits)} items split (pieces separated by ‖) follow the table.",
+            [tables["sentence_splitting"], splits[["file", "pieces", "split"]]])
+
+
+def _golden_result(tables: Mapping[str, pd.DataFrame], summary: pd.DataFrame, examples: int
+                   ) -> tuple[str, list[pd.DataFrame]]:
+    return f"\n\n{escape_markdown(summary.iloc[0]['note'])}.", [tables["golden_counts"]]
+
+
+def _pronouns_result(tables: Mapping[str, pd.DataFrame], summary: pd.DataFrame, examples: int
+                     ) -> tuple[str, list[pd.DataFrame]]:
+    row = summary.iloc[0]
+    return (f"\n\nPrecision {row['value']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}], "
+            f"{escape_markdown(row['note'])}; {escape_markdown(row['reference'])}."), [tables["pronoun_precision"]]
+
+
+#: Each check's result paragraph and tables, from its tables and summary rows (when it ran).
+RESULTS = {"newsmtsc": _newsmtsc_result, "vader_nyt": _vader_result, "sentences": _sentences_result,
+           "golden_counts": _golden_result, "pronouns": _pronouns_result}
 
 
 def _hash_files(folder: Path, names: Sequence[str] | None = None) -> dict[str, str]:
