@@ -4,10 +4,11 @@ The model is :func:`analysis.sentiment.minilm_ft.classifier` (target-marked sent
 [CLS] and target pieces pooled; linear layer), trained with mean cross-entropy, AdamW
 (weight decay off for biases and LayerNorm), linear warm-up then linear decay of the
 learning rate, gradient norm clipped at 1 (the usual BERT recipe, Devlin et al. 2019).
-To fit a 2-core CPU budget the embeddings and the lower ``frozen_layers`` layers keep their
-pre-trained weights: their outputs are computed once per batch, and each step runs and
-trains only the upper layers and the head (freezing lower layers costs little, Lee et al.
-2019, "What would Elsa do? Freezing layers during transformer fine-tuning"). Batches are
+The embeddings keep their pre-trained weights (their outputs are computed once per batch),
+and so may the lower ``frozen_layers`` layers, to fit a smaller CPU budget: each step then
+runs and trains only the upper layers and the head (freezing lower layers costs little, Lee
+et al. 2019, "What would Elsa do? Freezing layers during transformer fine-tuning"). By
+default every layer is trained (about 16 minutes on 2 cores). Batches are
 made once in a seeded order, sorted by length within blocks of 50 batches so that padding
 stays short, and visited in a new seeded order each epoch. torch is seeded, deterministic algorithms are
 required and the thread count is fixed, so the same seed on the same machine gives the
@@ -44,6 +45,7 @@ from analysis.sentiment.minilm_ft import (NAME, PROVENANCE, WEIGHTS, classifier,
 from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
 from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
 from analysis.sentiment.train import _split, folds
+from analysis.store import write_bytes_atomic, write_text_atomic
 
 __all__ = ["FineTune", "fit", "cross_validate", "train", "main"]
 
@@ -55,18 +57,20 @@ CV_RECORD = RESOURCES / "minilm_ft_cv.json"
 class FineTune:
     """Settings of one fine-tuning run: a common BERT recipe, cut to fit about 20 minutes on 2 CPU cores.
 
-    Not tuned on held-out data (no time for a grid on this CPU budget): lr 1e-4 and 2 epochs are
-    usual for a small encoder with its lower half frozen; the epoch is chosen on the held-out 20%.
+    Every encoder layer is trained (``frozen_layers=0``; the embeddings stay as pre-trained), lr
+    5e-5, 3 epochs: the usual recipe. Chosen on the held-out 20% of ``train`` over the first
+    version's (lower 3 layers frozen, lr 1e-4, 2 epochs): macro-F1 0.7545 against 0.7488, in
+    940 s against 3,257 s (that run shared the CPU). The epoch is chosen on the held-out 20%.
     """
 
-    epochs: int = 2
-    lr: float = 1e-4
+    epochs: int = 3
+    lr: float = 5e-5
     batch: int = 32
     max_length: int = 128
     warmup: float = 0.1  # share of the steps with a rising learning rate
     weight_decay: float = 0.01
     dropout: float = 0.1
-    frozen_layers: int = 3  # the embeddings and this many lower layers stay as pre-trained (computed once)
+    frozen_layers: int = 0  # the embeddings and this many lower layers stay as pre-trained (computed once)
     threads: int = 2  # torch threads (part of what makes the weights reproducible)
 
 
@@ -215,7 +219,7 @@ def train(path: Path, out: Path, settings: FineTune, *, seed: int = 0, limit: in
           log: Callable[[str], None] = lambda m: None) -> dict:
     """Fine-tune on all of ``path`` and write ``model.safetensors`` and ``provenance.json`` into ``out``."""
     import torch
-    from safetensors.torch import save_file
+    from safetensors.torch import save
 
     clock = time.time()
     targets, y = _load(path)
@@ -253,10 +257,8 @@ def train(path: Path, out: Path, settings: FineTune, *, seed: int = 0, limit: in
         "weights_sha256": weights_sha256(state),
     }
     out.mkdir(parents=True, exist_ok=True)
-    tmp = out / (WEIGHTS + ".tmp")
-    save_file(state, str(tmp))
-    tmp.replace(out / WEIGHTS)
-    (out / PROVENANCE).write_text(json.dumps(provenance, indent=1) + "\n", encoding="utf-8")
+    write_bytes_atomic(out / WEIGHTS, save(state))  # modes from the umask (safetensors' own files are 0600)
+    write_text_atomic(out / PROVENANCE, json.dumps(provenance, indent=1) + "\n")
     return provenance
 
 
@@ -272,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--max-length", type=int, default=None)
+    parser.add_argument("--frozen-layers", type=int, default=None,
+                        help="lower encoder layers kept as pre-trained (0: all six trained)")
     parser.add_argument("--limit", type=int, default=None, help="first N targets only (a quick trial)")
     args = parser.parse_args(argv)
     if not args.train.is_file():
@@ -282,7 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not available():
         print(f"error: {EXTRA_HINT}", file=sys.stderr)
         return 2
-    changes = {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr), ("max_length", args.max_length))
+    changes = {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr), ("max_length", args.max_length),
+                                           ("frozen_layers", args.frozen_layers))
                if v is not None}
     settings = replace(FineTune(), **changes)
     say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731

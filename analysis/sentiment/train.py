@@ -32,7 +32,7 @@ from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
 from analysis.sentiment.target_features import Settings, target_features
 from analysis.sentiment.target_model import TargetModel
 
-__all__ = ["featurize", "fit_softmax", "folds", "cross_validate", "train", "main"]
+__all__ = ["featurize", "fit_softmax", "folds", "cross_validate", "train", "write_model", "main"]
 
 GRID_L2 = (1e-3, 3e-3, 1e-2)
 GRID_SETTINGS = (Settings(window=12, bigram_window=4, sentence_words=True, relations=True),
@@ -86,18 +86,23 @@ def _logits(X, W, b):
 
 
 def fit_softmax(X, y: np.ndarray, n_features: int, *, l2: float, iters: int = 300, lr: float = 0.05,
-                seed: int = 0, balanced: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Minimise mean cross-entropy + l2/2 ||W||^2 with full-batch Adam (deterministic).
+                seed: int = 0, balanced: bool = False, soft: np.ndarray | None = None,
+                weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise mean (weighted) cross-entropy + l2/2 ||W||^2 with full-batch Adam (deterministic).
 
     ``balanced`` weights each target by n / (3 * n_class), so that every class counts alike
-    (the training set's own proportions; nothing is matched to a test set).
+    (the training set's own proportions; nothing is matched to a test set). ``soft`` gives
+    target class probabilities ``(n, 3)`` in place of the one-hot ``y`` (distillation,
+    Hinton et al. 2015), ``weight`` a weight per target (the mean is still over n).
     """
     rng = np.random.default_rng(seed)
     W = rng.normal(0.0, 1e-3, size=(n_features, 3))
     b = np.zeros(3)
-    Y = np.eye(3)[y]
-    n = len(y)
+    Y = np.eye(3)[y] if soft is None else np.asarray(soft, dtype=np.float64)
+    n = len(Y)
     sw = (n / (3.0 * np.bincount(y, minlength=3)))[y] if balanced else np.ones(n)
+    if weight is not None:
+        sw = sw * np.asarray(weight, dtype=np.float64)
     indptr, idx, val = X
     mW = np.zeros_like(W); vW = np.zeros_like(W); mb = np.zeros(3); vb = np.zeros(3)
     b1, b2, eps = 0.9, 0.999, 1e-8
@@ -238,12 +243,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(rep))
         return 0
     model = train(args.train, seed=args.seed, log=lambda m: print(m, file=sys.stderr))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(model.to_json(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
+    write_model(model, args.out)
     return 0
+
+
+def write_model(model: TargetModel, out: Path) -> None:
+    """Write the model file atomically and say where."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(model.to_json(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.replace(out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
 
 
 if __name__ == "__main__":

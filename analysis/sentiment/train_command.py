@@ -1,7 +1,8 @@
 """``python -m analysis train-sentiment [--method learned|minilm-ft] ...``: which trainer gets the arguments.
 
 ``--method learned`` (the default) trains the default model (:mod:`analysis.sentiment.train`,
-the JSON in ``analysis/resources``); ``--method minilm-ft`` fine-tunes all-MiniLM-L6-v2 into
+the JSON in ``analysis/resources``; with ``--distill ARTICLES`` distilled from ``minilm-ft`` through
+that corpus's mentions, :mod:`analysis.sentiment.distill`); ``--method minilm-ft`` fine-tunes all-MiniLM-L6-v2 into
 the user cache folder (:mod:`analysis.sentiment.finetune`; ``make sentiment-model``).
 """
 
@@ -26,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             method = arg.split("=", 1)[1]
             del args[i]
             break
+    if method in ("learned", "default") and any(a == "--distill" or a.startswith("--distill=") for a in args):
+        from analysis.sentiment.distill import main as distill_main
+
+        return distill_main(args)
     if method in ("learned", "default"):
         from analysis.sentiment.train import main as train_main
 
