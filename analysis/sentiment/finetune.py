@@ -55,7 +55,7 @@ CV_RECORD = RESOURCES / "minilm_ft_cv.json"
 
 @dataclass(frozen=True)
 class FineTune:
-    """Settings of one fine-tuning run: a common BERT recipe, cut to fit about 20 minutes on 2 CPU cores.
+    """Settings of one fine-tuning run: a common BERT recipe that fits about 16 minutes on 2 CPU cores.
 
     Every encoder layer is trained (``frozen_layers=0``; the embeddings stay as pre-trained), lr
     5e-5, 3 epochs: the usual recipe. Chosen on the held-out 20% of ``train`` over the first

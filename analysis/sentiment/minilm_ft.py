@@ -38,7 +38,7 @@ NAME = "minilm-ft-v1"
 WEIGHTS = "model.safetensors"
 PROVENANCE = "provenance.json"
 MODELS_VARIABLE = "MEDIA_ANALYSIS_MODELS"
-TRAIN_HINT = ("create them once (about 20 minutes on 2 CPU cores, NewsMTSC train in ../shared/data/newsmtsc): "
+TRAIN_HINT = ("create them once (about 16 minutes on 2 CPU cores, NewsMTSC train in ../shared/data/newsmtsc): "
               "make sentiment-model  (= python -m analysis train-sentiment --method minilm-ft)")
 BATCH = 32
 

@@ -35,9 +35,9 @@ _WHAT = {
               "its left and right context feed a logistic head trained on NewsMTSC `train`, whose "
               "log-probabilities are added to the default model's",
     "minilm-ft": "optional `minilm` extra: all-MiniLM-L6-v2 fine-tuned on NewsMTSC `train` (the target in square "
-                 "brackets; [CLS] and the mean of the target's word pieces into a linear layer; the upper 3 of 6 "
-                 "layers and the head trained, the embeddings and lower 3 layers kept as pre-trained; AdamW, linear "
-                 "warm-up and decay; fitted on a seeded 80% of `train`, the epoch chosen on the other 20%; seeded, "
+                 "brackets; [CLS] and the mean of the target's word pieces into a linear layer; all 6 layers and the "
+                 "head trained, the embeddings kept as pre-trained; AdamW at 5e-5 for 3 epochs, linear warm-up and "
+                 "decay; fitted on a seeded 80% of `train`, the epoch chosen on the other 20%; seeded, "
                  "CPU), weights made once by `make sentiment-model` into the user cache folder with a provenance file",
 }
 

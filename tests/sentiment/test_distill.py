@@ -106,6 +106,17 @@ class TestSoftFit:
         assert _design(gold, transfer, soft, 0.0, Settings(), feats_gold, feats_transfer)[2].tolist() == [1.0] * 6
 
 
+def test_design_shift_weights_classes_as_gold():
+    """Gold has a third of each class; the teacher's mean is (0.375, 0.375, 0.25): ratio (8/9, 8/9, 4/3)."""
+    gold = _gold()
+    transfer = transfer_targets(*_tables(), limit=100)
+    soft = np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 1.0]])
+    feats_gold, feats_transfer = featurize(gold, Settings()), featurize(transfer, Settings())
+    weight = _design(gold, transfer, soft, 1.0, Settings(), feats_gold, feats_transfer, shift=True)[2]
+    assert weight[6:] == pytest.approx([4 / 3, 4 / 3, 4 / 3, 2.0])  # (8/9, 8/9, 8/9, 4/3) scaled to sum 6
+    assert weight[6:].sum() == pytest.approx(6.0)
+
+
 def test_cross_validate_reports_each_alpha():
     gold = _gold() * 2
     gold = [Target(line=i, group=f"g{i}", sentence=t.sentence, start=t.start, end=t.end, others=(), label=t.label)
