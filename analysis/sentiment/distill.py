@@ -29,11 +29,10 @@ help this student, so the shipped model stays the plain one.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -44,6 +43,9 @@ from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
 from analysis.sentiment.target_features import Settings
 from analysis.sentiment.tone import _mention_spans
 from analysis.sentiment.train import MIN_COUNT, _matrix, _vocab, featurize, fit_softmax, folds
+
+if TYPE_CHECKING:
+    from analysis.sentiment.target_model import TargetModel
 
 __all__ = ["ALPHAS", "TRANSFER_LIMIT", "transfer_targets", "teacher_probabilities", "cross_validate", "fit", "train"]
 

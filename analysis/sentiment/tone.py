@@ -31,7 +31,7 @@ from analysis.sentiment.methods import canonical, score_targets
 from analysis.sentiment.notes import target_note
 from analysis.sentiment.polarity import labels_from_scores
 from analysis.sentiment.article_tone import article_tone
-from analysis.sentiment.resampling import cluster_bootstrap_means, cluster_sums, percentile_interval
+from analysis.sentiment.resampling import cluster_bootstrap_means, percentile_interval
 from analysis.sentiment.target import (
     THRESHOLD,
     Method,
@@ -238,16 +238,34 @@ def actor_tone(
     if df.empty:
         return pd.DataFrame(columns=cols)
     rng = np.random.default_rng(seed)
+    grouped = df.groupby(by, sort=True, dropna=False)
+    keys = grouped.size().index  # the groups in sorted order, as ngroup numbers them
+    number = grouped.ngroup().to_numpy()
+    order = np.argsort(number, kind="stable")  # each group's rows together, in row order
+    group = number[order]
+    x = df["score"].to_numpy(dtype=np.float64)[order]
+    label = pd.Categorical(df["label"].to_numpy()[order], categories=["negative", "neutral", "positive"]).codes
+    bounds = np.r_[0, np.flatnonzero(np.diff(group)) + 1, len(group)]
+    # per (group, article) score sums and counts, articles in sorted order within each group (as cluster_sums)
+    if cluster:
+        article = pd.factorize(df[cluster].to_numpy()[order], sort=True)[0]
+        if (article < 0).any():
+            raise ValueError(f"mention_scores: column {cluster!r} has missing values (every mention needs one)")
+    else:
+        article = np.arange(len(order))
+    width = int(article.max(initial=0)) + 1
+    pair, pair_of = np.unique(group.astype(np.int64) * width + article, return_inverse=True)
+    sums = np.bincount(pair_of, weights=x, minlength=len(pair))
+    counts = np.bincount(pair_of, minlength=len(pair)).astype(np.float64)
+    pair_bounds = np.searchsorted(pair // width, np.arange(len(bounds)))
     rows = []
-    for key, g in df.groupby(by, sort=True, dropna=False):
-        x = g["score"].to_numpy(dtype=np.float64)
-        sums, counts = cluster_sums(x, g[cluster].to_numpy() if cluster else None)
-        lo, hi = percentile_interval(cluster_bootstrap_means(sums, counts, n_boot=n_boot, rng=rng), ci=ci)
-        lab = g["label"].to_numpy()
-        key = key if isinstance(key, tuple) else (key,)
-        rows.append((*key, len(x), len(sums), float(x.mean()), lo, hi,
-                     float(np.mean(lab == "negative")), float(np.mean(lab == "neutral")),
-                     float(np.mean(lab == "positive"))))
+    for g, (lo_row, hi_row) in enumerate(zip(bounds[:-1], bounds[1:])):
+        p_lo, p_hi = pair_bounds[g], pair_bounds[g + 1]
+        draws = cluster_bootstrap_means(sums[p_lo:p_hi], counts[p_lo:p_hi], n_boot=n_boot, rng=rng)
+        lo, hi = percentile_interval(draws, ci=ci)
+        xs, shares = x[lo_row:hi_row], np.bincount(label[lo_row:hi_row] + 1, minlength=4)[1:] / (hi_row - lo_row)
+        key = keys[g] if isinstance(keys[g], tuple) else (keys[g],)
+        rows.append((*key, hi_row - lo_row, p_hi - p_lo, float(xs.mean()), lo, hi, *map(float, shares)))
     return pd.DataFrame(rows, columns=cols)
 
 

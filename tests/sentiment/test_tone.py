@@ -92,6 +92,12 @@ def scored():
 
 
 class TestActorTone:
+    def test_missing_article_id_is_named(self):
+        scores = pd.DataFrame({"actor_id": ["a", "a"], "score": [0.5, -0.5], "label": ["positive", "negative"],
+                               "article_id": ["x1", None]})
+        with pytest.raises(ValueError, match="'article_id' has missing values"):
+            actor_tone(scores)
+
     def test_columns_and_determinism(self, scored):
         a = actor_tone(scored, n_boot=500, seed=3)
         b = actor_tone(scored, n_boot=500, seed=3)
