@@ -22,6 +22,9 @@ What a key covers (:func:`run_keys`; sha256 of a canonical JSON document):
   whether code is shown in the HTML; the figure formats.
 * **a corpus-level notebook, or a dossier notebook outside the suite**: the codebook file's sha256
   and the annotation cache keys (which cover articles, codebook, settings and annotation code).
+* **the validation appendix** (:data:`VALIDATION`): also the data files, hand labels, seeds and
+  weights it reads (:func:`analysis.report.validation.input_digests`), so it too is reused when
+  none of them changed.
 * **the suite's dossier** (:data:`ACTOR_SCOPED`, ``40-actor-profile``): instead of the whole
   codebook, what that notebook reads of it, for its own actor (:func:`actor_inputs`): the actor's
   codebook entry, the colour :func:`analysis.plots.colours.actor_colours` gives it, the codebook's
@@ -57,10 +60,12 @@ from analysis.report.plan import NotebookRun, ReportPlan
 #: Bump when what a key covers changes, so that older runs are not reused.
 KEY_VERSION = "1"
 #: Suite notebooks whose output follows from what a key covers (corpus, codebook, annotation, parameters,
-#: code): only their runs are ever reused. Any other notebook (one of the user's, or one reading other
-#: data, as ``50-validation`` reads ``../shared/data`` and hand labels) is keyed but always executed.
+#: code; for ``50-validation`` also the data and hand labels it reads, :data:`VALIDATION`): only their runs
+#: are ever reused. Any other notebook (one of the user's, which may read anything) is keyed but always executed.
 KNOWN_INPUTS = frozenset({"00-corpus-overview", "10-term-frequency", "20-framing", "30-sentiment",
-                          "40-actor-profile"})
+                          "40-actor-profile", "50-validation"})
+#: The validation appendix: keyed also by the files it reads (:func:`analysis.report.validation.input_digests`).
+VALIDATION = "50-validation"
 #: Suite notebooks whose per-actor runs read only their actor's part of the codebook and annotation.
 ACTOR_SCOPED = frozenset({"40-actor-profile"})
 #: Tables a scoped dossier reads, and how its actor's rows are found in each: by ``actor_id``, or
@@ -239,9 +244,21 @@ def run_keys(plan: ReportPlan, *, staging: Path, annotation_keys: Sequence[str],
         parameters = unstage(run.parameters, staging, RUN_PLACEHOLDER)
         document = {**common, "notebook": sources[run.source], "parameters": parameters,
                     "files": _named_files(run.parameters),
-                    **({"actor": actor_keys[run.actor]} if scoped(run) else whole)}
+                    **({"actor": actor_keys[run.actor]} if scoped(run) else whole),
+                    **({"validation": _validation_inputs(run)} if _is_validation(run) else {})}
         keys[run.name] = _sha(document)
     return keys
+
+
+def _is_validation(run: NotebookRun) -> bool:
+    return run.source.parent == NOTEBOOKS and run.source.stem == VALIDATION
+
+
+def _validation_inputs(run: NotebookRun) -> dict[str, str]:
+    """The files the validation appendix reads with this run's parameters, by sha256."""
+    from analysis.report.validation import ValidationInputs, input_digests
+
+    return input_digests(ValidationInputs.at(shared_data=run.parameters.get("shared_data")))
 
 
 # --- the previous run ---------------------------------------------------------------------------

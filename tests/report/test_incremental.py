@@ -258,6 +258,34 @@ def test_only_notebooks_whose_inputs_are_known_are_reused(tmp_path):
     assert [reusable(run) for run in plan.runs] == [True, True, False]
 
 
+def test_the_validation_appendix_is_reused_when_the_files_it_reads_are_unchanged(tmp_path):
+    from analysis.report.incremental import reusable
+    from analysis.report.validation import ValidationInputs, input_digests, shown_path
+
+    plan = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "run", actors=["biden"], notebooks=["50"])
+    assert [reusable(run) for run in plan.runs] == [True]
+    sample = tmp_path / "pronoun_sample.csv"
+    sample.write_text("article_id,start\n", encoding="utf-8")
+    inputs = ValidationInputs.at(shared_data=tmp_path / "absent", pronoun_sample=sample)
+    before = input_digests(inputs)
+    assert before[shown_path(tmp_path / "absent" / "newsmtsc" / "devtest_mt.jsonl")] == "absent"
+    assert input_digests(inputs) == before
+    sample.write_text("article_id,start\na1,3\n", encoding="utf-8")
+    after = input_digests(inputs)
+    assert after[shown_path(sample)] != before[shown_path(sample)]
+    assert {k for k in after if after[k] != before[k]} == {shown_path(sample)}
+
+
+def test_validation_key_moves_with_its_data_folder(tmp_path):
+    other = tmp_path / "data"
+    (other / "newsmtsc").mkdir(parents=True)
+    first = keys_of(tmp_path, notebooks=("50",))
+    moved = keys_of(tmp_path, notebooks=("50",), parameters={"shared_data": str(other)})
+    (other / "newsmtsc" / "devtest_mt.jsonl").write_text("{}\n", encoding="utf-8")
+    filled = keys_of(tmp_path, notebooks=("50",), parameters={"shared_data": str(other)})
+    assert len({first["50-validation"], moved["50-validation"], filled["50-validation"]}) == 3
+
+
 def test_article_rows_take_what_a_boolean_selection_takes():
     """The dossier's per-article row index (analysis.report.dossier.ArticleRows) changes no row and no order."""
     import pandas as pd
