@@ -23,7 +23,7 @@ What a key covers (:func:`run_keys`; sha256 of a canonical JSON document):
 * **a corpus-level notebook, or a dossier notebook outside the suite**: the codebook file's sha256
   and the annotation cache keys (which cover articles, codebook, settings and annotation code).
 * **the validation appendix** (:data:`VALIDATION`): also the data files, hand labels, seeds and
-  weights it reads (:func:`analysis.report.validation.input_digests`), so it too is reused when
+  weights it reads (:func:`analysis.report.validation_inputs.input_digests`), so it too is reused when
   none of them changed.
 * **the suite's dossier** (:data:`ACTOR_SCOPED`, ``40-actor-profile``): instead of the whole
   codebook, what that notebook reads of it, for its own actor (:func:`actor_inputs`): the actor's
@@ -64,7 +64,8 @@ KEY_VERSION = "1"
 #: are ever reused. Any other notebook (one of the user's, which may read anything) is keyed but always executed.
 KNOWN_INPUTS = frozenset({"00-corpus-overview", "10-term-frequency", "20-framing", "30-sentiment",
                           "40-actor-profile", "50-validation"})
-#: The validation appendix: keyed also by the files it reads (:func:`analysis.report.validation.input_digests`).
+#: The validation appendix: keyed also by the files it reads
+#: (:func:`analysis.report.validation_inputs.input_digests`).
 VALIDATION = "50-validation"
 #: Suite notebooks whose per-actor runs read only their actor's part of the codebook and annotation.
 ACTOR_SCOPED = frozenset({"40-actor-profile"})
@@ -256,7 +257,7 @@ def _is_validation(run: NotebookRun) -> bool:
 
 def _validation_inputs(run: NotebookRun) -> dict[str, str]:
     """The files the validation appendix reads with this run's parameters, by sha256."""
-    from analysis.report.validation import ValidationInputs, input_digests
+    from analysis.report.validation_inputs import ValidationInputs, input_digests
 
     return input_digests(ValidationInputs.at(shared_data=run.parameters.get("shared_data")))
 

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.paths import cache_dir
-from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores
+from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, train_record
 from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
 from analysis.sentiment.target_features import Settings
 from analysis.sentiment.tone import _mention_spans
@@ -239,9 +239,7 @@ def train(path: Path, corpus: Path, *, codebook: Path, seed: int = 0, alphas: Se
         "method": "multinomial logistic regression (softmax, L2, full-batch Adam 300 iterations) over "
                   "target-context features, distilled from minilm-ft; Hamborg & Donnay 2021 (NewsMTSC), "
                   "VADER lexicon Hutto & Gilbert 2014, Hinton et al. 2015",
-        "train_file": path.name,
-        "train_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "n_targets": len(gold),
+        **train_record(path, len(gold)),
         "script": "python -m analysis train-sentiment --method learned --distill <articles.csv>",
         "seed": seed,
         "chosen": {"settings": asdict(settings), "l2": best["l2"], "min_count": MIN_COUNT, "alpha": best["alpha"]},

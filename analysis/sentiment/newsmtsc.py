@@ -19,7 +19,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -30,6 +30,7 @@ __all__ = [
     "POLARITY",
     "Target",
     "read_newsmtsc",
+    "train_record",
     "f1_scores",
 ]
 
@@ -150,3 +151,11 @@ def f1_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     out["macro_f1"] = float(np.mean(f1s))
     out["accuracy"] = float(np.mean(g == p)) if len(g) else float("nan")
     return out
+
+
+def train_record(path: Path, n_targets: int) -> dict[str, Any]:
+    """The training data of a model's provenance: file name, its sha256 and the number of targets used."""
+    import hashlib
+
+    return {"train_file": path.name, "train_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "n_targets": int(n_targets)}

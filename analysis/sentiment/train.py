@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import sys
 import time
@@ -28,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
+from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc, train_record
 from analysis.sentiment.target_features import Settings, target_features
 from analysis.sentiment.target_model import TargetModel
 
@@ -202,13 +201,10 @@ def train(path: Path, *, seed: int = 0, log=None) -> TargetModel:
     X = _matrix(feats, index)
     W, b = fit_softmax(X, y, len(index), l2=best["l2"], seed=seed)
     train_sc = _scores(y, _predict(X, W, b))
-    data = path.read_bytes()
     meta = {
         "method": "multinomial logistic regression (softmax, L2, full-batch Adam 300 iterations) over "
                   "target-context features; Hamborg & Donnay 2021 (NewsMTSC), VADER lexicon Hutto & Gilbert 2014",
-        "train_file": path.name,
-        "train_sha256": hashlib.sha256(data).hexdigest(),
-        "n_targets": int(len(targets)),
+        **train_record(path, len(targets)),
         "script": "python -m analysis.train_sentiment --train <train.jsonl> --out <model.json>",
         "date": _dt.date.today().isoformat(),
         "seed": seed,

@@ -260,7 +260,7 @@ def test_only_notebooks_whose_inputs_are_known_are_reused(tmp_path):
 
 def test_the_validation_appendix_is_reused_when_the_files_it_reads_are_unchanged(tmp_path):
     from analysis.report.incremental import reusable
-    from analysis.report.validation import ValidationInputs, input_digests, shown_path
+    from analysis.report.validation_inputs import ValidationInputs, input_digests, shown_path
 
     plan = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "run", actors=["biden"], notebooks=["50"])
     assert [reusable(run) for run in plan.runs] == [True]
