@@ -123,8 +123,8 @@ def teacher_probabilities(targets: Sequence[Target], *, folder: str | None = Non
     return probs, teacher
 
 
-def _design(gold: Sequence[Target], transfer: Sequence[Target], soft: np.ndarray, alpha: float, settings: Settings,
-            feats_gold: list, feats_transfer: list, *, shift: bool = False) -> tuple[list, np.ndarray, np.ndarray]:
+def _design(gold: Sequence[Target], transfer: Sequence[Target], soft: np.ndarray, alpha: float, feats_gold: list,
+            feats_transfer: list, *, shift: bool = False) -> tuple[list, np.ndarray, np.ndarray]:
     """Features, soft targets and weights of the union: gold one-hot, weight 1 each; the transfer set's
     weights sum to alpha * n_gold (equal, or with ``shift`` reweighted to gold's class proportions)."""
     y = np.array([LABELS.index(t.label) for t in gold])
@@ -170,7 +170,7 @@ def cross_validate(gold: Sequence[Target], transfer: Sequence[Target], soft: np.
             for i in range(k):
                 part = fold != i
                 sub = [t for t, m in zip(gold, part) if m]
-                feats, targets, weight = _design(sub, transfer, soft, alpha, settings,
+                feats, targets, weight = _design(sub, transfer, soft, alpha,
                                                  [f for f, m in zip(feats_gold, part) if m], feats_transfer,
                                                  shift=shift)
                 index, W, b = _fit(feats, targets, weight, l2=l2, seed=seed)
@@ -189,7 +189,7 @@ def cross_validate(gold: Sequence[Target], transfer: Sequence[Target], soft: np.
 def fit(gold: Sequence[Target], transfer: Sequence[Target], soft: np.ndarray, *, settings: Settings, alpha: float,
         l2: float, seed: int = 0, shift: bool = False) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     """The student fitted on all of ``gold`` plus the transfer set: (feature index, weights, bias)."""
-    feats, targets, weight = _design(gold, transfer, soft, alpha, settings, featurize(gold, settings),
+    feats, targets, weight = _design(gold, transfer, soft, alpha, featurize(gold, settings),
                                      featurize(transfer, settings), shift=shift)
     return _fit(feats, targets, weight, l2=l2, seed=seed)
 

@@ -100,10 +100,10 @@ class TestSoftFit:
         transfer = transfer_targets(*_tables(), limit=100)
         soft = np.full((len(transfer), 3), 1 / 3)
         feats_gold, feats_transfer = featurize(gold, Settings()), featurize(transfer, Settings())
-        feats, targets, weight = _design(gold, transfer, soft, 2.0, Settings(), feats_gold, feats_transfer)
+        feats, targets, weight = _design(gold, transfer, soft, 2.0, feats_gold, feats_transfer)
         assert len(feats) == 6 + 4 and targets.shape == (10, 3)
         assert weight.tolist() == [1.0] * 6 + [3.0] * 4  # 2 * 6 gold / 4 transfer each: total 12 = 2 x 6
-        assert _design(gold, transfer, soft, 0.0, Settings(), feats_gold, feats_transfer)[2].tolist() == [1.0] * 6
+        assert _design(gold, transfer, soft, 0.0, feats_gold, feats_transfer)[2].tolist() == [1.0] * 6
 
 
 def test_design_shift_weights_classes_as_gold():
@@ -112,7 +112,7 @@ def test_design_shift_weights_classes_as_gold():
     transfer = transfer_targets(*_tables(), limit=100)
     soft = np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 1.0]])
     feats_gold, feats_transfer = featurize(gold, Settings()), featurize(transfer, Settings())
-    weight = _design(gold, transfer, soft, 1.0, Settings(), feats_gold, feats_transfer, shift=True)[2]
+    weight = _design(gold, transfer, soft, 1.0, feats_gold, feats_transfer, shift=True)[2]
     assert weight[6:] == pytest.approx([4 / 3, 4 / 3, 4 / 3, 2.0])  # (8/9, 8/9, 8/9, 4/3) scaled to sum 6
     assert weight[6:].sum() == pytest.approx(6.0)
 
