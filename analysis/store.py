@@ -19,6 +19,7 @@ the current folder, the project root or the home folder; the place must be writa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -125,6 +126,18 @@ def clean_stale_partials(parent: str | Path) -> list[Path]:
                 path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file's bytes, read in blocks of 1 MiB (a large corpus is never held in memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- atomic writers -----------------------------------------------------------------------------

@@ -56,6 +56,7 @@ import pandas as pd
 
 from analysis.paths import NOTEBOOKS, PACKAGE_DIR
 from analysis.report.plan import NotebookRun, ReportPlan
+from analysis.store import file_sha256
 
 #: Bump when what a key covers changes, so that older runs are not reused.
 KEY_VERSION = "1"
@@ -86,14 +87,6 @@ RUN_PLACEHOLDER = "<run>"
 # --- digests ------------------------------------------------------------------------------------
 
 
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def code_digest() -> str:
     """sha256 of every file of the package (code and resources), by relative path, caches left out.
 
@@ -104,7 +97,7 @@ def code_digest() -> str:
     for path in sorted(PACKAGE_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
             h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\x1f")
-            h.update(file_digest(path).encode() + b"\x1e")
+            h.update(file_sha256(path).encode() + b"\x1e")
     return h.hexdigest()
 
 
@@ -139,7 +132,7 @@ def _named_files(parameters: Mapping[str, Any]) -> dict[str, str]:
         try:
             path = Path(value) if Path(value).is_absolute() else NOTEBOOKS.parent / value
             if path.is_file():
-                found[name] = file_digest(path)
+                found[name] = file_sha256(path)
         except (OSError, ValueError):
             continue
     return found
@@ -241,7 +234,7 @@ def run_keys(plan: ReportPlan, *, staging: Path, annotation_keys: Sequence[str],
     keys = {}
     for run in plan.runs:
         if run.source not in sources:
-            sources[run.source] = file_digest(run.source)
+            sources[run.source] = file_sha256(run.source)
         parameters = unstage(run.parameters, staging, RUN_PLACEHOLDER)
         document = {**common, "notebook": sources[run.source], "parameters": parameters,
                     "files": _named_files(run.parameters),

@@ -9,15 +9,14 @@ status and page. Shares and tone values are rounded to :data:`DECIMALS` decimals
 
 from __future__ import annotations
 
-import hashlib
 import platform
-from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
 
 from analysis.plots.export import slug
 from analysis.report.plan import NotebookRun, ReportPlan
+from analysis.store import file_sha256
 
 #: Packages whose versions the run manifest records.
 PACKAGES = ("media-analysis", "pandas", "numpy", "pyarrow", "matplotlib", "nltk", "vaderSentiment", "PyYAML",
@@ -116,22 +115,15 @@ def with_dossiers(summary: pd.DataFrame, runs: Sequence[NotebookRun]) -> pd.Data
 def input_hashes(plan: ReportPlan) -> dict[str, Any]:
     """sha256 of the codebook, of every corpus file (a folder: each file, by relative path), and of the
     selected articles the notebooks read when the report filtered the corpus."""
-    def digest(path: Path) -> str:
-        h = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-
     if plan.corpus.is_dir():  # the input as given (the selected articles are hashed apart)
-        files = {str(p.relative_to(plan.corpus)): digest(p) for p in sorted(plan.corpus.rglob("*"))
+        files = {str(p.relative_to(plan.corpus)): file_sha256(p) for p in sorted(plan.corpus.rglob("*"))
                  if p.is_file() and not p.name.startswith(".")}
     else:
-        files = {plan.corpus.name: digest(plan.corpus)}
+        files = {plan.corpus.name: file_sha256(plan.corpus)}
     hashes = {"corpus": {"path": str(plan.corpus), "files": files},
-              "codebook": {"path": str(plan.codebook), "sha256": digest(plan.codebook)}}
+              "codebook": {"path": str(plan.codebook), "sha256": file_sha256(plan.codebook)}}
     if plan.read_from is not None and plan.read_from != plan.corpus:
-        hashes["selected_articles"] = {"file": plan.read_from.name, "sha256": digest(plan.read_from)}
+        hashes["selected_articles"] = {"file": plan.read_from.name, "sha256": file_sha256(plan.read_from)}
     return hashes
 
 

@@ -45,9 +45,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.paths import RESOURCES, cache_dir
-from analysis.report.validation_inputs import ValidationInputs, external_models, sha256, shown_path
+from analysis.report.validation_inputs import ValidationInputs, external_models, shown_path
 from analysis.report.validation_stats import (bootstrap_macro_f1, fisher_interval, macro_f1_from_counts,
                                               wilson_interval)
+from analysis.store import file_sha256
 
 __all__ = ["CHECKS", "Validation", "ValidationInputs", "bootstrap_macro_f1", "fisher_interval", "macro_f1_from_counts",
            "run_validation", "wilson_interval"]
@@ -197,7 +198,7 @@ def check_newsmtsc(inputs: ValidationInputs, *, methods: Sequence[str], cache: P
     from analysis.sentiment.newsmtsc import f1_scores, read_newsmtsc
 
     path = _need(inputs.devtest, "NewsMTSC devtest_mt")
-    found[shown_path(path)] = data_sha = sha256(path)
+    found[shown_path(path)] = data_sha = file_sha256(path)
     targets = read_newsmtsc(path)
     gold = [t.label for t in targets]
     rows, scores, matrices = [], [], []
@@ -246,7 +247,7 @@ def check_vader_nyt(inputs: ValidationInputs, *, found: dict[str, str]) -> tuple
     from analysis.sentiment.vader import FastVader
 
     path = _need(inputs.vader_nyt, "VADER NYT editorial ground truth")
-    found[shown_path(path)] = sha256(path)
+    found[shown_path(path)] = file_sha256(path)
     truth = read_vader_groundtruth(path)
     vader = FastVader(cache_size=0)
     scored = truth.assign(compound=[vader.polarity_scores(text)["compound"] for text in truth["text"]])
@@ -275,7 +276,7 @@ def check_sentences(inputs: ValidationInputs, *, found: dict[str, str], examples
     if not files:
         raise _Skip(f"NewsMTSC not found at {shown_path(inputs.devtest.parent)}")
     for name, path in files:
-        found[shown_path(path)] = sha256(path)
+        found[shown_path(path)] = file_sha256(path)
         sentences = list(dict.fromkeys(t.sentence for t in read_newsmtsc(path)))
         pieces = [split_sentence(s) for s in sentences]
         whole = sum(len(p) == 1 for p in pieces)
@@ -307,7 +308,7 @@ def check_golden_counts(inputs: ValidationInputs, *, found: dict[str, str]
     if not inputs.seeds.is_dir():
         raise _Skip(f"the seed corpus not found at {shown_path(inputs.seeds)}")
     for file in [path, inputs.codebook, *sorted(p for p in inputs.seeds.glob("*.txt"))]:
-        found[shown_path(file)] = sha256(file)
+        found[shown_path(file)] = file_sha256(file)
     golden = read_golden_counts(path)
     codebook = load_codebook(inputs.codebook)
     counted: Counter[str] = Counter()
@@ -357,7 +358,7 @@ def read_pronoun_sample(path: Path) -> pd.DataFrame:
 def check_pronouns(inputs: ValidationInputs, *, found: dict[str, str]) -> tuple[list[dict], dict[str, pd.DataFrame]]:
     """Precision of pronoun antecedents on the hand-labelled sample, overall and by pronoun, with Wilson intervals."""
     path = _need(inputs.pronoun_sample, "the hand-labelled pronoun sample")
-    found[shown_path(path)] = sha256(path)
+    found[shown_path(path)] = file_sha256(path)
     sample = read_pronoun_sample(path)
     if sample.empty:
         raise _Skip(f"the pronoun sample {shown_path(path)} has no rows")

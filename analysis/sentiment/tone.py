@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.sentiment.methods import canonical, score_targets
+from analysis.sentiment.newsmtsc import LABELS
 from analysis.sentiment.notes import target_note
 from analysis.sentiment.polarity import labels_from_scores
 from analysis.sentiment.article_tone import article_tone
@@ -118,14 +119,9 @@ def score_sentences(sentences: pd.DataFrame, *, neutral_band: float = THRESHOLD)
         "article_id": sentences["article_id"].to_numpy(),
         "sentence_id": sentences["sentence_id"].to_numpy(),
         "neg": arr[:, 0], "neu": arr[:, 1], "pos": arr[:, 2], "compound": arr[:, 3],
-        "label": _labels(arr[:, 3], neutral_band),
+        "label": labels_from_scores(arr[:, 3], neutral_band),
     })
     return out[SENTENCE_COLUMNS]
-
-
-def _labels(compound: np.ndarray, band: float) -> np.ndarray:
-    """negative / neutral / positive of scores cut at +-``band`` (:func:`analysis.sentiment.polarity.labels_from_scores`)."""
-    return labels_from_scores(compound, band)
 
 
 def score_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *, method: Method = "default",
@@ -244,7 +240,7 @@ def actor_tone(
     order = np.argsort(number, kind="stable")  # each group's rows together, in row order
     group = number[order]
     x = df["score"].to_numpy(dtype=np.float64)[order]
-    label = pd.Categorical(df["label"].to_numpy()[order], categories=["negative", "neutral", "positive"]).codes
+    label = pd.Categorical(df["label"].to_numpy()[order], categories=LABELS).codes
     bounds = np.r_[0, np.flatnonzero(np.diff(group)) + 1, len(group)]
     # per (group, article) score sums and counts, articles in sorted order within each group (as cluster_sums)
     if cluster:
@@ -341,7 +337,7 @@ def quote_tone(quotes: pd.DataFrame, *, neutral_band: float = THRESHOLD,
         "actor_id": q["actor_id"].to_numpy(dtype=object), "kind": q["kind"].to_numpy(),
         "n_words": q["n_words"].to_numpy(),
         "neg": scores[:, 0], "neu": scores[:, 1], "pos": scores[:, 2], "compound": scores[:, 3],
-        "score": scores[:, 3], "label": _labels(scores[:, 3], neutral_band),
+        "score": scores[:, 3], "label": labels_from_scores(scores[:, 3], neutral_band),
     })
     return out.sort_values(["article_id", "quote_id", "actor_id"], kind="mergesort").reset_index(drop=True)[
         QUOTE_TONE_COLUMNS]
