@@ -22,9 +22,10 @@ tables (what the explorer did before its index: filter, then run each measure).
 
 ``--figures`` also times drawing all five figures of a view at once (matplotlib, nothing remembered;
 a reference, not an update: the notebook never draws the five together), and what the notebook
-does on a widget change: the pane on screen (its tables, figures and HTML, see
-:func:`~analysis.report.explorer_view.view_panes`) and the KWIC lines, for each pane, starting
-from the base view with that pane shown (its tables and figures remembered).
+does on a widget change: the pane on screen (its tables, its figures drawn and rendered as the
+PNGs the notebook displays, and HTML, see :func:`~analysis.report.explorer_view.view_panes`) and
+the KWIC lines, for each pane, starting from the base view with that pane shown (its tables,
+figures and PNGs remembered). Not timed: the browser showing what the kernel sends.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.annotate.workspace import open_workspace
@@ -120,8 +122,8 @@ def timed_from(data: ExplorerData, memo: OrderedDict, run: Callable[[], object],
 
 def notebook_update(data: ExplorerData, state: ExplorerState, pane: str) -> None:
     """What the notebook does on a widget change: the pane on screen, then the KWIC lines."""
-    close_figures({str(i): item for i, item in enumerate(view_panes(data, state, panes=[pane])[pane])
-                   if not isinstance(item, str)})
+    view_panes(data, state, panes=[pane], images=True)  # figures drawn and rendered as the PNGs displayed
+    plt.close("all")
     kwic_table(data, state)
     kwic_page(data, state)
 

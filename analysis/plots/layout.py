@@ -8,6 +8,11 @@ is the check, and the tests apply it to every plot function on long names and 20
 Legends go beside the axes (:func:`legend_outside`), never over bars or lines; names
 longer than :data:`WRAP` characters are wrapped onto more lines (:func:`wrap_label`),
 never cut.
+
+Inside :func:`drawing_layout` (the explorer), the layout passes of :func:`finish` draw the
+figure for real (Agg, at its own dpi) instead of only measuring it, so that the pixels of
+the last pass can be shown as they are (:func:`drawn_pixels`): a figure on screen is then
+drawn once after its layout, not once more to show it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 import math
 import textwrap
 import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Iterator, Literal, Sequence
 
 from matplotlib.figure import Figure
@@ -27,6 +34,9 @@ WRAP = 28
 PAD_INCHES = 0.06
 #: The subplots are never squeezed narrower or lower than this (inches): the figure grows instead.
 MIN_AXES_INCHES = 0.8
+
+_DRAWING = ContextVar("drawing_layout", default=False)
+_DRAWN = "_media_analysis_drawn_by"  # the figure's attribute: the Agg canvas that drew its last layout pass
 
 
 def wrap_label(text: object, *, width: int = WRAP) -> str:
@@ -90,6 +100,7 @@ def finish(fig: Figure, *, rounds: int = 4) -> Figure:
         grow_w = (left + right + 2 * PAD_INCHES) if left > 0 or right > 0 else 0.0
         grow_h = (bottom + top + 2 * PAD_INCHES) if bottom > 0 or top > 0 else 0.0
         fig.set_size_inches(width + grow_w, height + grow_h)
+    fig.set_layout_engine(None)  # laid out once and for all: savefig then draws once (a placeholder engine draws twice)
     return fig
 
 
@@ -119,12 +130,15 @@ def _tight(fig: Figure) -> None:
 def overflow(fig: Figure) -> tuple[float, float, float, float]:
     """How far (inches) drawn text reaches past the figure's left, bottom, right and top edges (0 if not)."""
     renderer = _renderer(fig)
+    drawn = getattr(fig, _DRAWN, None) is fig.canvas and not fig.stale
     width, height = fig.bbox.width, fig.bbox.height
     left = bottom = right = top = 0.0
     for text in drawn_texts(fig):
         box = text.get_window_extent(renderer)
         left, bottom = max(left, -box.x0), max(bottom, -box.y0)
         right, top = max(right, box.x1 - width), max(top, box.y1 - height)
+    if drawn:
+        fig.stale = False  # measuring the drawn texts (the ticks in view, as drawn) changed nothing
     return tuple(v / fig.dpi for v in (left, bottom, right, top))  # type: ignore[return-value]
 
 
@@ -166,5 +180,32 @@ def drawn_texts(fig: Figure) -> Iterator[Text]:
 
 
 def _renderer(fig: Figure) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if _DRAWING.get() and isinstance(fig.canvas, FigureCanvasAgg):
+        fig.canvas.draw()
+        setattr(fig, _DRAWN, fig.canvas)
+        return fig.canvas.get_renderer()
     fig.draw_without_rendering()
     return fig._get_renderer()
+
+
+@contextmanager
+def drawing_layout() -> Iterator[None]:
+    """Within this block :func:`finish` lays figures out by drawing them (Agg, at the figure's dpi),
+    so their pixels are ready to show (:func:`drawn_pixels`). Outside it, layout only measures:
+    an export at another resolution draws anyway, and a pass that paints pixels costs more."""
+    token = _DRAWING.set(True)
+    try:
+        yield
+    finally:
+        _DRAWING.reset(token)
+
+
+def drawn_pixels(fig: Figure) -> Any | None:
+    """The RGBA pixels (``memoryview``, the canvas's size) of ``fig``'s last layout pass when it was drawn
+    for real (:func:`drawing_layout`) and nothing changed since (matplotlib marks a changed figure stale);
+    else ``None``."""
+    if getattr(fig, _DRAWN, None) is not fig.canvas or fig.stale:
+        return None
+    return fig.canvas.buffer_rgba()

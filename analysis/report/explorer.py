@@ -47,7 +47,7 @@ Period = Literal["D", "W", "M"]
 PERIODS: tuple[str, ...] = ("D", "W", "M")
 KWIC_WINDOW = 8  # tokens either side of a KWIC keyword
 MEMO_SIZE = 512  # pane results remembered per explorer
-FIGURE_MEMO_SIZE = 12  # figures remembered per explorer (two views' worth)
+FIGURE_MEMO_SIZE = 24  # figures and their PNGs remembered per explorer (two views' worth)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class ExplorerData:
     actor_order: tuple[str, ...]
     index: ExplorerIndex
     memo: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
-    #: The last :data:`FIGURE_MEMO_SIZE` figures drawn, by figure and the selections it depends on.
+    #: The last :data:`FIGURE_MEMO_SIZE` figures drawn (and PNGs rendered), by figure and the selections it depends on.
     figures: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from analysis.framing.salience import SALIENCE_COLUMNS
 from analysis.framing.voice import VOICE_COLUMNS, speakers
+from analysis.sentiment.newsmtsc import LABELS
 from analysis.terms.article_counts import ArticleCounts, actor_article_counts
 
 FREQS = ("D", "W", "M")
@@ -232,8 +233,8 @@ def build_index(articles: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Data
         actor_codes=codes, mentions_per_article=per_article, headline=headline.reshape(shape) > 0,
         lead=lead.reshape(shape) > 0,
         mentions=_by_actor(mentions, _positions(ids, mentions["article_id"]), mentions.columns),
-        tone=_by_actor(mention_tone, _positions(ids, mention_tone["article_id"]),
-                       ["article_id", "actor_id", "score", "label"]),
+        tone=_by_actor(mention_tone.assign(label=pd.Categorical(mention_tone["label"], categories=LABELS)),
+                       _positions(ids, mention_tone["article_id"]), ["article_id", "actor_id", "score", "label"]),
         frames=frame_cells, frame_names=pd.Series(frame_names, dtype=frames["frame"].dtype),
         voice_rows=voice_rows, voice_article=_positions(ids, exploded["article_id"]),
         speaker_names=pd.Series(np.asarray(speaker_names, dtype=object), dtype=exploded["speaker"].dtype),

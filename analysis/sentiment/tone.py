@@ -240,7 +240,9 @@ def actor_tone(
     order = np.argsort(number, kind="stable")  # each group's rows together, in row order
     group = number[order]
     x = df["score"].to_numpy(dtype=np.float64)[order]
-    label = pd.Categorical(df["label"].to_numpy()[order], categories=LABELS).codes
+    labels = df["label"]
+    label = (labels.cat.set_categories(LABELS).cat.codes.to_numpy() if isinstance(labels.dtype, pd.CategoricalDtype)
+             else pd.Categorical(labels.to_numpy(), categories=LABELS).codes)[order]
     bounds = np.r_[0, np.flatnonzero(np.diff(group)) + 1, len(group)]
     # per (group, article) score sums and counts, articles in sorted order within each group (as cluster_sums)
     if cluster:

@@ -106,3 +106,18 @@ class TestPeriods:
         trend = FIGURES["plot_salience_trend"][0]()
         open_markers = [line for line in trend.axes[0].lines if line.get_label() == "_partial"]
         assert open_markers and all(line.get_markerfacecolor() == "white" for line in open_markers)
+
+
+def test_a_finished_figure_is_drawn_once_when_saved():
+    """finish leaves no layout engine behind: savefig draws once, not a layout pass and then the file."""
+    import io
+
+    from analysis.plots.export import new_figure
+
+    fig, ax = new_figure(width=3, height=2)
+    ax.plot([0, 1], [0, 1])
+    finish(fig)
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    fig.savefig(io.BytesIO(), format="svg")
+    assert fig.get_layout_engine() is None and len(draws) == 1

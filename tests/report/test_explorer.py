@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -178,6 +179,34 @@ class TestExport:
         kept = {name for name in before if after[name] is before[name]}
         assert kept == {"tone-overall", "frames", "context"}
         assert view_figures(data, chosen)["salience"] is before["salience"]  # remembered
+
+    def test_panes_as_the_pngs_the_notebook_shows(self, data, state):
+        from PIL import Image
+
+        from analysis.report.explorer_view import view_images, view_panes
+
+        chosen = with_changes(state, outlets=["Daily A"], period="D")
+        items = view_panes(data, chosen, panes=["Tone"], images=True)["Tone"]
+        assert [type(item) for item in items] == [bytes, bytes, str] and items[0].startswith(b"\x89PNG")
+        figure = view_figures(data, chosen, names=["tone"])["tone"]
+        width, height = figure.get_size_inches() * figure.dpi  # the figure's own size, not the export's 300 dpi
+        assert Image.open(io.BytesIO(items[0])).size == (round(width), round(height))
+        assert view_images(data, chosen, names=["tone"])["tone"] is items[0]  # remembered beside the figure
+
+    def test_the_png_shows_the_layout_pass_pixels_as_a_fresh_draw_would(self, data, state):
+        import numpy as np
+        from PIL import Image
+
+        from analysis.plots.layout import drawn_pixels
+        from analysis.report.explorer_view import figure_png
+
+        figure = view_figures(data, with_changes(state, outlets=["Daily B"]), names=["context"])["context"]
+        assert drawn_pixels(figure) is not None  # view_figures laid it out by drawing it
+        shown = np.asarray(Image.open(io.BytesIO(figure_png(figure))))
+        figure.stale = True  # as after any change: drawn afresh
+        assert drawn_pixels(figure) is None
+        fresh = np.asarray(Image.open(io.BytesIO(figure_png(figure))))
+        assert shown.shape == fresh.shape and (shown == fresh).all()
 
     def test_figures_for_every_pane(self, data, state):
         figures = view_figures(data, state)
