@@ -109,6 +109,20 @@ class Codebook:
                          self.count_pronouns))
             object.__setattr__(self, "digest", hashlib.sha256(text.encode()).hexdigest())
 
+    def __hash__(self) -> int:
+        """The dataclass hash (of the fields compared), computed once: matchers are cached per codebook
+        (``functools.lru_cache``), and hashing every actor and alias again on each article's lookup cost
+        about 2% of a full annotation. Not pickled (string hashes differ between processes)."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.actors, self.count_demonyms, self.count_metonyms, self.count_descriptors,
+                           self.count_pronouns, self.source))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def __getitem__(self, actor_id: str) -> Actor:
         for actor in self.actors:
             if actor.id == actor_id:

@@ -58,3 +58,14 @@ def test_invalid_codebooks_name_the_line(text, line, field):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="a readable codebook file"):
         load_codebook(tmp_path / "none.yaml")
+
+
+def test_hash_is_computed_once_and_not_pickled():
+    import pickle
+
+    codebook = load_codebook(DEFAULT_CODEBOOK)
+    same = parse_codebook(DEFAULT_CODEBOOK.read_text(encoding="utf-8") + "\n# a comment\n", source=codebook.source)
+    assert same == codebook and hash(same) == hash(codebook)  # equal codebooks hash alike (digests differ)
+    assert "_hash" in codebook.__dict__
+    copy = pickle.loads(pickle.dumps(codebook))
+    assert "_hash" not in copy.__dict__ and copy == codebook and hash(copy) == hash(codebook)
