@@ -151,8 +151,8 @@ def _patterns() -> dict[str, re.Pattern]:
         # after the mention
         "passive_subject": re.compile(rf"(?:\s+{_AUX})*\s+{_BE}\s+(?:\w+ly\s+)?(?P<verb>\w+ed|{verb})\b"),
         "subject": re.compile(rf"(?:\s+{_AUX})*\s+(?P<verb>{verb})\b"),
-        "subject_ed": re.compile(rf"(?:\s+(?:has|have|had|also|already|reportedly|allegedly))*"
-                                 rf"\s+(?P<verb>[a-z]+ed)\b"),
+        "subject_ed": re.compile(r"(?:\s+(?:has|have|had|also|already|reportedly|allegedly))*"
+                                 r"\s+(?P<verb>[a-z]+ed)\b"),
         "possessive_nominal": re.compile(rf"(?:'s|’s)\s+(?:\w+\s+)?(?P<verb>{nouns})\b"),
         "demonym_nominal": re.compile(rf"\s+(?:(?:full-scale|unprovoked|military|continued|ongoing|brutal|planned|"
                                       rf"possible|potential|imminent)\s+)?(?P<verb>{nouns})\b"),

@@ -195,7 +195,7 @@ class TestCodebook:
         text = f"actors:\n  - id: a\n    label: A\n    type: person\n    aliases: [A]\n    descriptors: {entry}\n"
         with pytest.raises(InputError) as error:
             parse_codebook(text, source="bad.yaml")
-        assert f"line 6" in str(error.value) and field in str(error.value)
+        assert "line 6" in str(error.value) and field in str(error.value)
 
     def test_one_phrase_two_actors_needs_disjoint_ranges(self):
         text = ("actors:\n  - id: a\n    label: A\n    type: person\n    aliases: [A]\n"
