@@ -130,7 +130,7 @@ def _tight(fig: Figure) -> None:
 def overflow(fig: Figure) -> tuple[float, float, float, float]:
     """How far (inches) drawn text reaches past the figure's left, bottom, right and top edges (0 if not)."""
     renderer = _renderer(fig)
-    drawn = getattr(fig, _DRAWN, None) is fig.canvas and not fig.stale
+    drawn = getattr(fig, _DRAWN, None) is fig.canvas
     width, height = fig.bbox.width, fig.bbox.height
     left = bottom = right = top = 0.0
     for text in drawn_texts(fig):
@@ -186,6 +186,7 @@ def _renderer(fig: Figure) -> Any:
         fig.canvas.draw()
         setattr(fig, _DRAWN, fig.canvas)
         return fig.canvas.get_renderer()
+    fig.__dict__.pop(_DRAWN, None)  # measured, not painted: the canvas's pixels are not this layout's
     fig.draw_without_rendering()
     return fig._get_renderer()
 
@@ -204,8 +205,8 @@ def drawing_layout() -> Iterator[None]:
 
 def drawn_pixels(fig: Figure) -> Any | None:
     """The RGBA pixels (``memoryview``, the canvas's size) of ``fig``'s last layout pass when it was drawn
-    for real (:func:`drawing_layout`) and nothing changed since (matplotlib marks a changed figure stale);
-    else ``None``."""
+    for real (:func:`drawing_layout`) and nothing changed since (matplotlib marks a changed figure
+    stale, and a file saved at another dpi leaves it stale too); else ``None``."""
     if getattr(fig, _DRAWN, None) is not fig.canvas or fig.stale:
         return None
     return fig.canvas.buffer_rgba()

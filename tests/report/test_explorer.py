@@ -208,6 +208,20 @@ class TestExport:
         fresh = np.asarray(Image.open(io.BytesIO(figure_png(figure))))
         assert shown.shape == fresh.shape and (shown == fresh).all()
 
+    def test_pixels_are_forgotten_when_another_draw_follows(self, data, state):
+        from analysis.plots.layout import drawn_pixels, finish
+
+        fresh = with_changes(state, start=dt.date(2022, 2, 1), end=dt.date(2022, 2, 15))  # no other test draws it
+        figure = view_figures(data, fresh, names=["frames"])["frames"]
+        assert drawn_pixels(figure) is not None
+        figure.axes[0].set_title("changed, then saved as PDF")  # stale; the PDF, drawn at 72 dpi, leaves it stale
+        figure.savefig(io.BytesIO(), format="pdf")
+        assert drawn_pixels(figure) is None
+        figure = view_figures(data, with_changes(fresh, period="D"), names=["salience"])["salience"]
+        assert drawn_pixels(figure) is not None
+        finish(figure)  # laid out again outside the explorer: measured, not painted
+        assert drawn_pixels(figure) is None
+
     def test_figures_for_every_pane(self, data, state):
         figures = view_figures(data, state)
         try:
