@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 
 from analysis.errors import InputError
 from analysis.paths import FIGURES, PROJ_ROOT, RESOURCES
+from analysis.plots.layout import drawn_pixels
 from analysis.store import write_bytes_atomic, write_json_atomic
 
 STYLE: dict[str, Any] = {
@@ -144,7 +145,7 @@ def slug(text: str, *, max_length: int = 80) -> str:
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
     """The figure rendered in ``fmt`` in the active style, with :data:`SAVE_FIXED` and blank volatile metadata."""
     if fmt == "png":
-        return _png(_pixels(fig), dpi=save_dpi(fig))
+        return _png(figure_pixels(fig), dpi=save_dpi(fig))
     if fmt in ("pdf", "ps", "eps"):
         _lean_font_subsets()
     buffer = BytesIO()
@@ -153,12 +154,17 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def _pixels(fig: Figure) -> Any:
-    """The figure drawn by Agg at :func:`save_dpi`, as an RGB ``PIL.Image`` (the background is opaque)."""
+def figure_pixels(fig: Figure, *, dpi: float | None = None) -> Any:
+    """The figure drawn by Agg at ``dpi`` (default :func:`save_dpi`), as an RGB ``PIL.Image`` (the
+    background is opaque). At the figure's own dpi, the pixels of its last layout pass are taken
+    when that pass painted them and nothing changed since (:func:`analysis.plots.layout.drawn_pixels`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    canvas, dpi, target = fig.canvas, fig.dpi, save_dpi(fig)
+    canvas, dpi, target = fig.canvas, fig.dpi, save_dpi(fig) if dpi is None else dpi
+    drawn = drawn_pixels(fig) if target == dpi else None
+    if drawn is not None:
+        return Image.frombuffer("RGBA", (drawn.shape[1], drawn.shape[0]), drawn, "raw", "RGBA", 0, 1).convert("RGB")
     try:
         agg = FigureCanvasAgg(fig)  # binds itself to the figure until the original canvas is put back
         fig.dpi = target
@@ -243,7 +249,7 @@ def save_figure(fig: Figure, name: str, *, folder: str | Path = FIGURES, noteboo
 def _export(fig: Figure, name: str, *, folder: str | Path, notebook: str, parameters: Mapping[str, Any] | None,
             caption: str, formats: tuple[str, ...] | None = None, pixels: Any = None,
             data: pd.DataFrame | None = None) -> None:
-    """:func:`save_figure`'s work; ``pixels`` is the figure already drawn by :func:`_pixels`, if it was."""
+    """:func:`save_figure`'s work; ``pixels`` is the figure already drawn by :func:`figure_pixels`, if it was."""
     folder = Path(folder)
     stem = slug(name)
     formats = formats or default_formats()
@@ -288,7 +294,7 @@ def show_figure(fig: Figure, name: str, caption: str = "", *, folder: str | Path
     """
     from IPython.display import Image, display
 
-    pixels = _pixels(fig)
+    pixels = figure_pixels(fig)
     _export(fig, name, folder=folder, notebook=notebook, parameters=parameters, caption=caption, pixels=pixels,
             data=data)
     display(Image(data=_png(screen_image(pixels, dpi=fig.dpi, source_dpi=save_dpi(fig)), dpi=fig.dpi), format="png"))
