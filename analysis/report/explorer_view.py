@@ -1,7 +1,9 @@
 """The explorer's figures, its KWIC lines as HTML, and "export this view".
 
 Companion of :mod:`analysis.report.explorer` (state and tables): figures come from the
-suite's plot functions, KWIC lines are HTML ``<details>`` elements (click a line to see its
+suite's plot functions (on screen, the overall tone, the frames and the context words are
+HTML charts of :mod:`analysis.report.explorer_charts`, which the browser draws in a fraction
+of a figure's time), KWIC lines are HTML ``<details>`` elements (click a line to see its
 sentence's tone and frames), and :func:`export_view` writes the current figures through
 :func:`analysis.plots.export.save_figure` (PNG, SVG, PDF and the plotted data as CSV, with the
 selections as the manifest entry's parameters) and the current tables as CSV, into a new run
@@ -28,6 +30,7 @@ from analysis.plots.sentiment import plot_actor_tone, plot_tone_trend
 from analysis.plots.terms import plot_context_terms
 from analysis.report.explorer import (FIGURE_MEMO_SIZE, ExplorerData, ExplorerState, kwic_table, remembered,
                                       view_tables)
+from analysis.report.explorer_charts import frame_shares_html, term_bars_html, tone_intervals_html
 from analysis.store import write_bytes_atomic, write_json_atomic
 
 NOTEBOOK = "explore"
@@ -123,9 +126,11 @@ def close_figures(figures: Mapping[str, Figure]) -> None:
         plt.close(fig)
 
 
+#: The figures each pane draws (names of :data:`CAPTIONS`). The overall tone, the frames and
+#: the context words show as HTML charts (:mod:`analysis.report.explorer_charts`, drawn by the
+#: browser); "export this view" writes their figures too.
 PANES: dict[str, tuple[str, ...]] = {
-    "Salience": ("salience",), "Tone": ("tone", "tone-overall"), "Frames": ("frames",), "Voice": (),
-    "Context": ("context",),
+    "Salience": ("salience",), "Tone": ("tone",), "Frames": (), "Voice": (), "Context": (),
 }
 #: The tables each pane shows or draws (keys of :data:`analysis.report.explorer.TABLES`).
 PANE_TABLES: dict[str, tuple[str, ...]] = {
@@ -145,14 +150,19 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
     tables = view_tables(data, state, names=list(dict.fromkeys(t for pane in panes for t in PANE_TABLES[pane])))
     wanted = {name for pane in panes for name in PANES[pane]}
     figures = (view_images if images else view_figures)(data, state, tables, names=wanted)
+    colours, labels = dict(data.colours), dict(data.labels)
     sections: dict[str, Callable[[], list[str]]] = {
         "Salience": lambda: [table_html(tables["salience"])],
-        "Tone": lambda: [table_html(tables["tone_overall"])],
-        "Frames": lambda: [table_html(tables["frames"])],
+        "Tone": lambda: [tone_intervals_html(tables["tone_overall"], colours=colours, labels=labels,
+                                             caption=CAPTIONS["tone-overall"])],
+        "Frames": lambda: [frame_shares_html(tables["frames"], labels=labels, caption=CAPTIONS["frames"]),
+                           table_html(tables["frames"])],
         "Voice": lambda: ["<h4>Quotes and quoted words</h4>" + table_html(tables["voice"],
                                                                          empty="Not quoted in this selection."),
                           "<h4>Attribution verbs</h4>" + table_html(tables["verbs"], empty="No attribution verbs.")],
-        "Context": lambda: ["<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
+        "Context": lambda: [term_bars_html(tables["context"], actors=state.actors, top_n=state.top_n, colours=colours,
+                                           labels=labels, caption=CAPTIONS["context"]),
+                            "<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
     }
     return {pane: [figures[name] for name in PANES[pane]] + sections[pane]() for pane in panes}
 

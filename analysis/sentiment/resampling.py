@@ -46,8 +46,14 @@ def cluster_bootstrap_means(sums: np.ndarray, counts: np.ndarray, *, n_boot: int
     return means
 
 
-def percentile_interval(means: np.ndarray, *, ci: float) -> tuple[float, float]:
-    """The percentile interval of bootstrap ``means`` at level ``ci`` (Efron & Tibshirani 1993)."""
+def percentile_interval(means: np.ndarray, *, ci: float) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
+    """The percentile interval of bootstrap ``means`` at level ``ci`` (Efron & Tibshirani 1993).
+
+    ``means``: the draws of one estimate (1-D: two floats back), or one row of draws per
+    group (2-D: an array of lower and one of upper bounds, one per row, in one call).
+    """
     alpha = (1 - ci) / 2
-    low, high = np.quantile(means, [alpha, 1 - alpha])
-    return float(low), float(high)
+    low, high = np.quantile(means, [alpha, 1 - alpha], axis=-1)
+    if np.ndim(means) == 1:
+        return float(low), float(high)
+    return low, high

@@ -256,14 +256,17 @@ def actor_tone(
     sums = np.bincount(pair_of, weights=x, minlength=len(pair))
     counts = np.bincount(pair_of, minlength=len(pair)).astype(np.float64)
     pair_bounds = np.searchsorted(pair // width, np.arange(len(bounds)))
+    draws = np.empty((len(bounds) - 1, n_boot))
+    for g in range(len(bounds) - 1):  # one stream of draws per group, in group order
+        draws[g] = cluster_bootstrap_means(sums[pair_bounds[g]:pair_bounds[g + 1]],
+                                           counts[pair_bounds[g]:pair_bounds[g + 1]], n_boot=n_boot, rng=rng)
+    lows, highs = percentile_interval(draws, ci=ci)  # every group's interval in one call
     rows = []
     for g, (lo_row, hi_row) in enumerate(zip(bounds[:-1], bounds[1:])):
-        p_lo, p_hi = pair_bounds[g], pair_bounds[g + 1]
-        draws = cluster_bootstrap_means(sums[p_lo:p_hi], counts[p_lo:p_hi], n_boot=n_boot, rng=rng)
-        lo, hi = percentile_interval(draws, ci=ci)
         xs, shares = x[lo_row:hi_row], np.bincount(label[lo_row:hi_row] + 1, minlength=4)[1:] / (hi_row - lo_row)
         key = keys[g] if isinstance(keys[g], tuple) else (keys[g],)
-        rows.append((*key, hi_row - lo_row, p_hi - p_lo, float(xs.mean()), lo, hi, *map(float, shares)))
+        rows.append((*key, hi_row - lo_row, pair_bounds[g + 1] - pair_bounds[g], float(xs.mean()), float(lows[g]),
+                     float(highs[g]), *map(float, shares)))
     return pd.DataFrame(rows, columns=cols)
 
 

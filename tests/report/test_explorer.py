@@ -187,11 +187,20 @@ class TestExport:
 
         chosen = with_changes(state, outlets=["Daily A"], period="D")
         items = view_panes(data, chosen, panes=["Tone"], images=True)["Tone"]
-        assert [type(item) for item in items] == [bytes, bytes, str] and items[0].startswith(b"\x89PNG")
+        assert [type(item) for item in items] == [bytes, str] and items[0].startswith(b"\x89PNG")
+        assert "tone-intervals" in items[1]  # the overall tone as an HTML chart
         figure = view_figures(data, chosen, names=["tone"])["tone"]
         width, height = figure.get_size_inches() * figure.dpi  # the figure's own size, not the export's 300 dpi
         assert Image.open(io.BytesIO(items[0])).size == (round(width), round(height))
         assert view_images(data, chosen, names=["tone"])["tone"] is items[0]  # remembered beside the figure
+
+    def test_the_context_pane_draws_its_words_as_html(self, data, state):
+        from analysis.report.explorer_view import view_panes
+
+        chosen = with_changes(state, outlets=["Daily B"], period="D")
+        bars, keyness = view_panes(data, chosen, panes=["Context"], images=True)["Context"]
+        assert "term-bars" in bars and "sanctions" in bars and "Vladimir Putin" in bars and "Key words" in keyness
+        assert not any(key[1] == "context" for key in data.figures if key[0] == "png")  # no figure drawn for it
 
     def test_the_png_shows_the_layout_pass_pixels_as_a_fresh_draw_would(self, data, state):
         import numpy as np
