@@ -278,7 +278,7 @@ def tone_table(data: ExplorerData, state: ExplorerState, *, by_period: bool = Tr
 
     def compute(actor: str) -> pd.DataFrame:
         rows = tone_rows_of(data.index, actor, selection(data, state), state.period if by_period else None)
-        return actor_tone(rows, by=by, n_boot=state.n_boot, seed=0)
+        return actor_tone(rows, by=by, n_boot=state.n_boot, seed=0, cluster="article")
     return _per_actor(data, state, "tone", compute, by_period and state.period, state.n_boot)
 
 

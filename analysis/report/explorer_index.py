@@ -142,6 +142,12 @@ def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
     return index.get_indexer(values)
 
 
+def _sorted_rank(values: pd.Series) -> np.ndarray:
+    """Each value's rank among the distinct values, sorted: integers that sort as the values do (the cluster
+    bootstrap orders articles by id, and factorizes integers far faster than strings)."""
+    return pd.factorize(values, sort=True)[0].astype(np.int64)
+
+
 def _by_actor(table: pd.DataFrame, article: np.ndarray, columns: Sequence[str], actor_column: str = "actor_id"
               ) -> dict[str, ActorRows]:
     if table.empty:
@@ -233,8 +239,9 @@ def build_index(articles: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Data
         actor_codes=codes, mentions_per_article=per_article, headline=headline.reshape(shape) > 0,
         lead=lead.reshape(shape) > 0,
         mentions=_by_actor(mentions, _positions(ids, mentions["article_id"]), mentions.columns),
-        tone=_by_actor(mention_tone.assign(label=pd.Categorical(mention_tone["label"], categories=LABELS)),
-                       _positions(ids, mention_tone["article_id"]), ["article_id", "actor_id", "score", "label"]),
+        tone=_by_actor(mention_tone.assign(label=pd.Categorical(mention_tone["label"], categories=LABELS),
+                                           article=_sorted_rank(mention_tone["article_id"])),
+                       _positions(ids, mention_tone["article_id"]), ["article", "actor_id", "score", "label"]),
         frames=frame_cells, frame_names=pd.Series(frame_names, dtype=frames["frame"].dtype),
         voice_rows=voice_rows, voice_article=_positions(ids, exploded["article_id"]),
         speaker_names=pd.Series(np.asarray(speaker_names, dtype=object), dtype=exploded["speaker"].dtype),
@@ -310,12 +317,13 @@ def salience_of(index: ExplorerIndex, actor: str, selected: np.ndarray, freq: st
 
 
 def tone_rows_of(index: ExplorerIndex, actor: str, selected: np.ndarray, freq: str | None) -> pd.DataFrame:
-    """The actor's scored mentions in the selected articles (article_id, actor_id, score, label; ``period``
-    with ``freq``),
-    in the order of the tone table: the rows :func:`~analysis.sentiment.tone.actor_tone` resamples."""
+    """The actor's scored mentions in the selected articles (``article``: the article id's rank among
+    the sorted ids, actor_id, score, label; ``period`` with ``freq``), in the order of the tone
+    table: the rows :func:`~analysis.sentiment.tone.actor_tone` resamples, with ``cluster="article"``
+    (articles in the same order as by id, so the same intervals)."""
     part = index.tone.get(actor)
     if part is None:
-        return pd.DataFrame({"article_id": pd.Series(dtype="str"), "actor_id": pd.Series(dtype="str"),
+        return pd.DataFrame({"article": pd.Series(dtype=np.int64), "actor_id": pd.Series(dtype="str"),
                              "score": pd.Series(dtype=float),
                              "label": pd.Series(dtype="str"), "period": pd.Series(dtype="datetime64[ns]")})
     rows, article = _rows(part, selected)

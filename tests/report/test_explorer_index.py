@@ -159,3 +159,19 @@ class TestHandCounts:
             "nato": 2, "said": 2, "bend": 1, "ready": 1, "troops": 1, "would": 1}  # "not", "were": stop words
         putin = tables["context"].query("actor_id == 'putin'")   # n1 only: headline and first sentence
         assert set(putin["term"]) == {"nato", "warned", "warns", "tuesday"}
+
+
+def test_tone_resamples_articles_by_their_sorted_rank_as_by_their_id():
+    """The index hands actor_tone each article's rank among the sorted ids (integers factorize fast):
+    the same article order, so the same draws and intervals, also where ids are not in corpus order."""
+    from analysis.report.explorer_index import _sorted_rank
+
+    ids = pd.Series(["z9", "b2", "z9", "a7", "b2", "a7", "q1"], dtype="str")
+    assert _sorted_rank(ids).tolist() == [3, 1, 3, 0, 1, 0, 2]
+    rows = pd.DataFrame({"article_id": ids, "actor_id": "putin", "score": [0.5, -0.2, 0.1, -0.9, 0.3, 0.0, 0.8],
+                         "label": ["positive", "negative", "neutral", "negative", "positive", "neutral", "positive"]})
+    by_id = actor_tone(rows, n_boot=50, seed=3)
+    by_rank = actor_tone(rows.assign(article=_sorted_rank(ids)), n_boot=50, seed=3, cluster="article")
+    pd.testing.assert_frame_equal(by_rank, by_id, check_exact=True)
+    shuffled = actor_tone(rows.assign(article=[0, 1, 0, 2, 1, 2, 3]), n_boot=50, seed=3, cluster="article")
+    assert (shuffled[["ci_low", "ci_high"]].to_numpy() != by_id[["ci_low", "ci_high"]].to_numpy()).any()  # order matters
