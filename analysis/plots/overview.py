@@ -135,10 +135,13 @@ def plot_salience_heatmap(salience: pd.DataFrame, *, labels: Mapping[str, str], 
 
 def plot_salience_trend(salience: pd.DataFrame, *, colours: Mapping[str, str], labels: Mapping[str, str],
                         actors: Sequence[str], metric: str = "share_articles", title: str | None = None,
-                        freq: Freq | None = None, span: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> Figure:
+                        freq: Freq | None = None, span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                        legend: bool = True) -> Figure:
     """Lines: ``metric`` per period for each actor (from :func:`actor_salience` with ``freq``).
 
     ``span``: the corpus's first and last day, to draw partial periods with open markers.
+    ``title=""`` and ``legend=False`` leave them out (a page that names the chart and its
+    colours around it; each costs a share of the drawing time).
     """
     periods = sorted(salience["period"].unique())
     if len(periods) < 2:
@@ -161,6 +164,7 @@ def plot_salience_trend(salience: pd.DataFrame, *, colours: Mapping[str, str], l
     set_period_axis(ax, periods, freq=freq)
     ax.set_xlabel(axis_label(periods, partial=partial, span=span, freq=freq))
     ax.set_ylabel(METRIC_LABELS.get(metric, metric))
-    ax.set_title(title or "Actor salience over time")
-    legend_outside(ax)
+    ax.set_title("Actor salience over time" if title is None else title)
+    if legend:
+        legend_outside(ax)
     return attach_data(finish(fig), pd.concat(rows, ignore_index=True))

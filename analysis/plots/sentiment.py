@@ -109,12 +109,14 @@ def plot_tone_heatmap(tone: pd.DataFrame, *, labels: Mapping[str, str], column: 
 
 def plot_tone_trend(tone: pd.DataFrame, *, colours: Mapping[str, str], labels: Mapping[str, str],
                     actors: Sequence[str], min_n: int = 3, title: str = "Tone toward actors over time",
-                    freq: Freq | None = None, span: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> Figure:
+                    freq: Freq | None = None, span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                    legend: bool = True) -> Figure:
     """Lines: mean tone per ``period`` for each actor with a shaded 95% interval.
 
     ``tone`` comes from :func:`actor_tone` with ``by=["actor_id", "period"]``.
     Periods with fewer than ``min_n`` mentions of an actor are left out (gaps);
     ``span`` (the corpus's first and last day) marks partial periods with open markers.
+    ``title=""`` and ``legend=False`` leave them out (for a page that names the chart and its colours).
     """
     if tone.empty or "period" not in tone:
         return note_figure("No scored mentions over time.")
@@ -145,7 +147,8 @@ def plot_tone_trend(tone: pd.DataFrame, *, colours: Mapping[str, str], labels: M
     ax.set_xlabel(axis_label(periods, partial=partial, span=span, freq=freq))
     ax.set_ylabel("mean tone, 95% interval")
     ax.set_title(wrap_label(title, width=70))
-    legend_outside(ax)
+    if legend:
+        legend_outside(ax)
     table = pd.concat(rows, ignore_index=True)
     return attach_data(finish(fig), table[["period", "actor_id", "n_mentions", "mean", "ci_low", "ci_high", "partial"]])
 

@@ -1,4 +1,5 @@
-"""Three of the explorer's charts as HTML: context words as bars, overall tone as intervals, frames as a heat table.
+"""Three of the explorer's charts as HTML (context words as bars, overall tone as intervals, frames as a
+heat table), and the legend of its line charts.
 
 Why HTML: a pane must follow a widget change within half a second, and a matplotlib
 figure spends 0.2-0.6 s building, laying out and drawing its text (every tick label
@@ -134,6 +135,15 @@ def frame_shares_html(frames: pd.DataFrame, *, labels: Mapping[str, str], captio
             f"</table>{_caption(caption)}</div>")
 
 
+def legend_html(actors: Sequence[str], *, colours: Mapping[str, str], labels: Mapping[str, str],
+                caption: str = "") -> str:
+    """A line that names each actor in its colour, and the chart's caption: the legend of the explorer's
+    line charts, which leave theirs out on screen (:func:`analysis.report.explorer_view.view_figures`)."""
+    keys = "".join(f"<span class='key'><span class='swatch' style='background:{_colour(colours, a)}'></span>"
+                   f"{_label(labels, a)}</span>" for a in actors)
+    return f"<div class='explorer-chart actor-legend'>{_STYLE}{keys}{_caption(caption)}</div>"
+
+
 def _percent(share: float) -> str:
     return f"{100 * min(max(share, 0.0), 1.0):.1f}%"
 
@@ -151,6 +161,8 @@ _STYLE = """<style>
 .term-bars .actor { font-weight: 600; margin-bottom: 2px; }
 .term-bars .term { text-align: right; }
 .term-bars .bar { height: 10px; }
+.actor-legend .key { display: inline-block; margin-right: 16px; font-size: 12px; }
+.actor-legend .swatch { display: inline-block; width: 14px; height: 3px; margin: 0 5px 3px 0; }
 .frame-shares th { font-weight: 500; font-size: 11px; max-width: 90px; }
 .frame-shares td.value { min-width: 48px; }
 .tone-intervals .track { position: relative; height: 14px; background: #f2f2f2; }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable, Collection, Mapping, Sequence
 
@@ -30,7 +31,7 @@ from analysis.plots.sentiment import plot_actor_tone, plot_tone_trend
 from analysis.plots.terms import plot_context_terms
 from analysis.report.explorer import (FIGURE_MEMO_SIZE, ExplorerData, ExplorerState, kwic_table, remembered,
                                       view_tables)
-from analysis.report.explorer_charts import frame_shares_html, term_bars_html, tone_intervals_html
+from analysis.report.explorer_charts import frame_shares_html, legend_html, term_bars_html, tone_intervals_html
 from analysis.store import write_bytes_atomic, write_json_atomic
 
 NOTEBOOK = "explore"
@@ -50,14 +51,21 @@ def _span(data: ExplorerData, state: ExplorerState) -> tuple[pd.Timestamp, pd.Ti
 
 
 def view_figures(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame] | None = None, *,
-                 names: Collection[str] = tuple(CAPTIONS)) -> dict[str, Figure]:
-    """The current figures for ``state``: those of ``names`` among salience, tone, tone-overall, frames, context."""
+                 names: Collection[str] = tuple(CAPTIONS), screen: bool = False) -> dict[str, Figure]:
+    """The current figures for ``state``: those of ``names`` among salience, tone, tone-overall, frames, context.
+
+    ``screen``: the figures the notebook shows. The time series leave out their title and
+    legend (the tab names the chart, :func:`~analysis.report.explorer_charts.legend_html` gives
+    the colours above it: together a third of a line chart's drawing time), and each is laid
+    out by drawing it, so that :func:`figure_png` shows those pixels without drawing again.
+    Else the complete figures that :func:`export_view` saves.
+    """
     tables = tables if tables is not None else view_tables(data, state)
     if not state.actors:
         return {name: note_figure("Choose one or more actors.") for name in CAPTIONS if name in names}
-    drawers = _drawers(data, state, tables)
-    with drawing_layout():  # laid out by drawing, so figure_png shows the pixels without drawing again
-        return {name: _remembered(data, (name, *_depends(state, name)), drawers[name]) for name in CAPTIONS
+    drawers = _drawers(data, state, tables, screen=screen)
+    with drawing_layout() if screen else nullcontext():
+        return {name: _remembered(data, (name, screen, *_depends(state, name)), drawers[name]) for name in CAPTIONS
                 if name in names}
 
 
@@ -77,15 +85,16 @@ def _remembered(data: ExplorerData, key: tuple, draw: Callable[[], Figure]) -> F
     return remembered(data.figures, key, draw, size=FIGURE_MEMO_SIZE)
 
 
-def _drawers(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame]
+def _drawers(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame], *, screen: bool
              ) -> dict[str, Callable[[], Figure]]:
     span, labels, colours, actors = _span(data, state), dict(data.labels), dict(data.colours), list(state.actors)
+    lean = {"title": "", "legend": False} if screen else {}
     none = note_figure  # a figure that says why there is nothing to draw
     return {
         "salience": lambda: plot_salience_trend(tables["salience"], colours=colours, labels=labels, actors=actors,
-                                                freq=state.period, span=span),
+                                                freq=state.period, span=span, **lean),
         "tone": lambda: plot_tone_trend(tables["tone"], colours=colours, labels=labels, actors=actors,
-                                        freq=state.period, span=span)
+                                        freq=state.period, span=span, **lean)
         if not tables["tone"].empty else none("No scored mentions in the selection."),
         "tone-overall": lambda: plot_actor_tone(tables["tone_overall"], colours=colours, labels=labels,
                                                 top_n=len(actors))
@@ -114,8 +123,8 @@ def figure_png(fig: Figure) -> bytes:
 
 def view_images(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.DataFrame] | None = None, *,
                 names: Collection[str] = tuple(CAPTIONS)) -> dict[str, bytes]:
-    """The current figures of ``names`` as PNG (:func:`figure_png`), each remembered beside its figure."""
-    figures = view_figures(data, state, tables, names=names)
+    """The current screen figures of ``names`` as PNG (:func:`figure_png`), each remembered beside its figure."""
+    figures = view_figures(data, state, tables, names=names, screen=True)
     return {name: _remembered(data, ("png", name, *_depends(state, name)), lambda f=fig: figure_png(f))
             for name, fig in figures.items()}
 
@@ -145,12 +154,15 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
 
     Only the tables and figures of the panes asked for are computed, so a notebook can
     update just the pane on screen (the others follow when their tab is opened).
-    ``images``: each figure as the PNG the notebook displays (:func:`view_images`), not a Figure.
+    ``images``: each figure as the PNG the notebook displays (:func:`view_images`, the screen
+    figures), after a line that names its colours and says what it shows; else complete Figures.
     """
     tables = view_tables(data, state, names=list(dict.fromkeys(t for pane in panes for t in PANE_TABLES[pane])))
     wanted = {name for pane in panes for name in PANES[pane]}
     figures = (view_images if images else view_figures)(data, state, tables, names=wanted)
     colours, labels = dict(data.colours), dict(data.labels)
+    figures = {name: [legend_html(state.actors, colours=colours, labels=labels, caption=CAPTIONS[name]), figure]
+               if images and state.actors else [figure] for name, figure in figures.items()}
     sections: dict[str, Callable[[], list[str]]] = {
         "Salience": lambda: [table_html(tables["salience"])],
         "Tone": lambda: [tone_intervals_html(tables["tone_overall"], colours=colours, labels=labels,
@@ -164,7 +176,7 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
                                            labels=labels, caption=CAPTIONS["context"]),
                             "<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
     }
-    return {pane: [figures[name] for name in PANES[pane]] + sections[pane]() for pane in panes}
+    return {pane: [item for name in PANES[pane] for item in figures[name]] + sections[pane]() for pane in panes}
 
 
 # ---- HTML --------------------------------------------------------------------------------------------

@@ -187,12 +187,22 @@ class TestExport:
 
         chosen = with_changes(state, outlets=["Daily A"], period="D")
         items = view_panes(data, chosen, panes=["Tone"], images=True)["Tone"]
-        assert [type(item) for item in items] == [bytes, str] and items[0].startswith(b"\x89PNG")
-        assert "tone-intervals" in items[1]  # the overall tone as an HTML chart
-        figure = view_figures(data, chosen, names=["tone"])["tone"]
+        assert [type(item) for item in items] == [str, bytes, str] and items[1].startswith(b"\x89PNG")
+        assert "actor-legend" in items[0] and "Vladimir Putin" in items[0]  # the line chart's colours, above it
+        assert "tone-intervals" in items[2]  # the overall tone as an HTML chart
+        figure = view_figures(data, chosen, names=["tone"], screen=True)["tone"]
         width, height = figure.get_size_inches() * figure.dpi  # the figure's own size, not the export's 300 dpi
-        assert Image.open(io.BytesIO(items[0])).size == (round(width), round(height))
-        assert view_images(data, chosen, names=["tone"])["tone"] is items[0]  # remembered beside the figure
+        assert Image.open(io.BytesIO(items[1])).size == (round(width), round(height))
+        assert view_images(data, chosen, names=["tone"])["tone"] is items[1]  # remembered beside the figure
+
+    def test_screen_line_charts_leave_title_and_legend_to_the_page(self, data, state):
+        chosen = with_changes(state, outlets=["Daily A"], period="D")
+        screen = view_figures(data, chosen, names=["salience", "tone"], screen=True)
+        complete = view_figures(data, chosen, names=["salience", "tone"])
+        for name in ("salience", "tone"):
+            assert screen[name] is not complete[name]
+            assert screen[name].axes[0].get_legend() is None and not screen[name].axes[0].get_title()
+            assert complete[name].axes[0].get_legend() is not None and complete[name].axes[0].get_title()
 
     def test_the_context_pane_draws_its_words_as_html(self, data, state):
         from analysis.report.explorer_view import view_panes
@@ -209,7 +219,7 @@ class TestExport:
         from analysis.plots.layout import drawn_pixels
         from analysis.report.explorer_view import figure_png
 
-        figure = view_figures(data, with_changes(state, outlets=["Daily B"]), names=["context"])["context"]
+        figure = view_figures(data, with_changes(state, outlets=["Daily B"]), names=["context"], screen=True)["context"]
         assert drawn_pixels(figure) is not None  # view_figures laid it out by drawing it
         shown = np.asarray(Image.open(io.BytesIO(figure_png(figure))))
         figure.stale = True  # as after any change: drawn afresh
@@ -221,12 +231,12 @@ class TestExport:
         from analysis.plots.layout import drawn_pixels, finish
 
         fresh = with_changes(state, start=dt.date(2022, 2, 1), end=dt.date(2022, 2, 15))  # no other test draws it
-        figure = view_figures(data, fresh, names=["frames"])["frames"]
+        figure = view_figures(data, fresh, names=["frames"], screen=True)["frames"]
         assert drawn_pixels(figure) is not None
         figure.axes[0].set_title("changed, then saved as PDF")  # stale; the PDF, drawn at 72 dpi, leaves it stale
         figure.savefig(io.BytesIO(), format="pdf")
         assert drawn_pixels(figure) is None
-        figure = view_figures(data, with_changes(fresh, period="D"), names=["salience"])["salience"]
+        figure = view_figures(data, with_changes(fresh, period="D"), names=["salience"], screen=True)["salience"]
         assert drawn_pixels(figure) is not None
         finish(figure)  # laid out again outside the explorer: measured, not painted
         assert drawn_pixels(figure) is None

@@ -6,7 +6,8 @@ import re
 
 import pandas as pd
 
-from analysis.report.explorer_charts import NEUTRAL, frame_shares_html, term_bars_html, tone_intervals_html
+from analysis.report.explorer_charts import (NEUTRAL, frame_shares_html, legend_html, term_bars_html,
+                                             tone_intervals_html)
 
 CONTEXT = pd.DataFrame({"actor_id": ["a", "a", "b", "c"], "term": ["war", "<script>", "talks", "gas"],
                         "rank": [1, 2, 1, 1], "per_10k": [20.0, 10.0, 5.0, 40.0]})
@@ -70,3 +71,9 @@ class TestFrameShares:
     def test_nothing_to_shade(self):
         assert "No sentences" in frame_shares_html(self.FRAMES.assign(share=0.0), labels={})
         assert "No sentences" in frame_shares_html(self.FRAMES.head(0), labels={})
+
+
+def test_legend_names_each_actor_in_its_colour():
+    markup = legend_html(["a", "b"], colours={"a": "#ff0000"}, labels={"b": "<B>"}, caption="Share & more")
+    assert re.findall(r"background:(#\w{6})'></span>([^<]*)<", markup) == [("#ff0000", "a"), (NEUTRAL, "&lt;B&gt;")]
+    assert "Share &amp; more" in markup
