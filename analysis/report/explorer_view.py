@@ -161,8 +161,8 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
     wanted = {name for pane in panes for name in PANES[pane]}
     figures = (view_images if images else view_figures)(data, state, tables, names=wanted)
     colours, labels = dict(data.colours), dict(data.labels)
-    figures = {name: [legend_html(state.actors, colours=colours, labels=labels, caption=CAPTIONS[name]), figure]
-               if images and state.actors else [figure] for name, figure in figures.items()}
+    shown = {name: [legend_html(state.actors, colours=colours, labels=labels, caption=CAPTIONS[name]), figure]
+             if images and state.actors else [figure] for name, figure in figures.items()}
     sections: dict[str, Callable[[], list[str]]] = {
         "Salience": lambda: [table_html(tables["salience"])],
         "Tone": lambda: [tone_intervals_html(tables["tone_overall"], colours=colours, labels=labels,
@@ -176,7 +176,7 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
                                            labels=labels, caption=CAPTIONS["context"]),
                             "<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
     }
-    return {pane: [item for name in PANES[pane] for item in figures[name]] + sections[pane]() for pane in panes}
+    return {pane: [item for name in PANES[pane] for item in shown[name]] + sections[pane]() for pane in panes}
 
 
 # ---- HTML --------------------------------------------------------------------------------------------
