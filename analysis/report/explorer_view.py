@@ -44,6 +44,10 @@ CAPTIONS = {
 }
 
 
+#: The fewest mentions of an actor in a period for the tone chart to draw that period.
+TREND_MIN_N = 3
+
+
 def _span(data: ExplorerData, state: ExplorerState) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     if state.start and state.end:
         return pd.Timestamp(state.start), pd.Timestamp(state.end)
@@ -94,7 +98,7 @@ def _drawers(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.D
         "salience": lambda: plot_salience_trend(tables["salience"], colours=colours, labels=labels, actors=actors,
                                                 freq=state.period, span=span, **lean),
         "tone": lambda: plot_tone_trend(tables["tone"], colours=colours, labels=labels, actors=actors,
-                                        freq=state.period, span=span, **lean)
+                                        min_n=TREND_MIN_N, freq=state.period, span=span, **lean)
         if not tables["tone"].empty else none("No scored mentions in the selection."),
         "tone-overall": lambda: plot_actor_tone(tables["tone_overall"], colours=colours, labels=labels,
                                                 top_n=len(actors))
@@ -161,8 +165,8 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
     wanted = {name for pane in panes for name in PANES[pane]}
     figures = (view_images if images else view_figures)(data, state, tables, names=wanted)
     colours, labels = dict(data.colours), dict(data.labels)
-    shown = {name: [legend_html(state.actors, colours=colours, labels=labels, caption=CAPTIONS[name]), figure]
-             if images and state.actors else [figure] for name, figure in figures.items()}
+    shown = {name: [legend_html(_lines(name, tables, state), colours=colours, labels=labels, caption=CAPTIONS[name]),
+                    figure] if images and state.actors else [figure] for name, figure in figures.items()}
     sections: dict[str, Callable[[], list[str]]] = {
         "Salience": lambda: [table_html(tables["salience"])],
         "Tone": lambda: [tone_intervals_html(tables["tone_overall"], colours=colours, labels=labels,
@@ -177,6 +181,17 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
                             "<h4>Key words (G², against the rest of the corpus)</h4>" + table_html(tables["keyness"])],
     }
     return {pane: [item for name in PANES[pane] for item in shown[name]] + sections[pane]() for pane in panes}
+
+
+def _lines(name: str, tables: Mapping[str, pd.DataFrame], state: ExplorerState) -> list[str]:
+    """The chosen actors that line chart ``name`` draws a line for (its legend): none for one period
+    (a note instead of a chart); for tone, those with a period of :data:`TREND_MIN_N` or more mentions."""
+    table = tables["salience" if name == "salience" else "tone"]
+    if table.empty or table["period"].nunique() < 2 or name == "salience" and table["mentions"].sum() == 0:
+        return []
+    if name == "tone":
+        table = table[table["n_mentions"] >= TREND_MIN_N]
+    return [actor for actor in state.actors if actor in set(table["actor_id"])]
 
 
 # ---- HTML --------------------------------------------------------------------------------------------

@@ -195,6 +195,20 @@ class TestExport:
         assert Image.open(io.BytesIO(items[1])).size == (round(width), round(height))
         assert view_images(data, chosen, names=["tone"])["tone"] is items[1]  # remembered beside the figure
 
+    @pytest.mark.parametrize("period", ["W", "D", "M"])
+    def test_the_html_legend_names_the_lines_the_complete_figure_draws(self, data, state, period):
+        import re
+
+        from analysis.report.explorer_view import view_panes
+
+        chosen = with_changes(state, actors=("putin", "nato", "russia"), period=period)
+        complete = view_figures(data, chosen, names=["salience", "tone"])
+        items = {pane: view_panes(data, chosen, panes=[pane], images=True)[pane][0] for pane in ("Salience", "Tone")}
+        for pane, name in (("Salience", "salience"), ("Tone", "tone")):
+            legend = complete[name].axes[0].get_legend() if complete[name].axes else None
+            drawn = [text.get_text() for text in legend.get_texts()] if legend is not None else []
+            assert re.findall(r"</span>([^<]+)</span>", items[pane]) == drawn, (pane, period)
+
     def test_screen_line_charts_leave_title_and_legend_to_the_page(self, data, state):
         chosen = with_changes(state, outlets=["Daily A"], period="D")
         screen = view_figures(data, chosen, names=["salience", "tone"], screen=True)
