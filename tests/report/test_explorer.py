@@ -188,7 +188,7 @@ class TestExport:
         chosen = with_changes(state, outlets=["Daily A"], period="D")
         items = view_panes(data, chosen, panes=["Tone"], images=True)["Tone"]
         assert [type(item) for item in items] == [str, bytes, str] and items[1].startswith(b"\x89PNG")
-        assert "actor-legend" in items[0] and "Vladimir Putin" in items[0]  # the line chart's colours, above it
+        assert "actor-legend" in items[0] and "Mean tone toward each actor" in items[0]  # colours and caption above
         assert "tone-intervals" in items[2]  # the overall tone as an HTML chart
         figure = view_figures(data, chosen, names=["tone"], screen=True)["tone"]
         width, height = figure.get_size_inches() * figure.dpi  # the figure's own size, not the export's 300 dpi
