@@ -200,6 +200,9 @@ def _mention_spans(sentences: pd.DataFrame, mentions: pd.DataFrame
     return texts, group.astype(np.int64), m_start, np.minimum(m_end, length)
 
 
+_DRAWS_AT_ONCE = 1 << 20
+
+
 def actor_tone(
     mention_scores: pd.DataFrame,
     *,
@@ -256,11 +259,17 @@ def actor_tone(
     sums = np.bincount(pair_of, weights=x, minlength=len(pair))
     counts = np.bincount(pair_of, minlength=len(pair)).astype(np.float64)
     pair_bounds = np.searchsorted(pair // width, np.arange(len(bounds)))
-    draws = np.empty((len(bounds) - 1, n_boot))
-    for g in range(len(bounds) - 1):  # one stream of draws per group, in group order
-        draws[g] = cluster_bootstrap_means(sums[pair_bounds[g]:pair_bounds[g + 1]],
-                                           counts[pair_bounds[g]:pair_bounds[g + 1]], n_boot=n_boot, rng=rng)
-    lows, highs = percentile_interval(draws, ci=ci)  # every group's interval in one call
+    n_groups = len(bounds) - 1
+    lows, highs = np.empty(n_groups), np.empty(n_groups)
+    block = max(1, _DRAWS_AT_ONCE // n_boot)  # groups whose draws are held at once (about 8 MB)
+    for first in range(0, n_groups, block):
+        last = min(n_groups, first + block)
+        draws = np.empty((last - first, n_boot))
+        for g in range(first, last):  # the groups in order, from one stream of draws
+            draws[g - first] = cluster_bootstrap_means(sums[pair_bounds[g]:pair_bounds[g + 1]],
+                                                       counts[pair_bounds[g]:pair_bounds[g + 1]], n_boot=n_boot,
+                                                       rng=rng)
+        lows[first:last], highs[first:last] = percentile_interval(draws, ci=ci)  # a block's intervals in one call
     rows = []
     for g, (lo_row, hi_row) in enumerate(zip(bounds[:-1], bounds[1:])):
         xs, shares = x[lo_row:hi_row], np.bincount(label[lo_row:hi_row] + 1, minlength=4)[1:] / (hi_row - lo_row)

@@ -136,6 +136,31 @@ class TestActorTone:
         np.testing.assert_allclose(blocked, whole, rtol=1e-12)
 
 
+    def test_intervals_in_blocks_of_groups_equal_one_group_at_a_time(self, monkeypatch):
+        """actor_tone takes the percentile intervals of many groups in one call, a block of groups at a time
+        (memory bounded): the same floats as each group's draws on their own, in any block size."""
+        import analysis.sentiment.tone as tone_module
+        from analysis.sentiment.resampling import cluster_bootstrap_means, percentile_interval
+
+        rng = np.random.default_rng(9)
+        rows = pd.DataFrame({"actor_id": rng.choice(["a", "b", "c"], 300), "period": rng.integers(0, 7, 300),
+                             "article_id": [f"n{i}" for i in rng.integers(0, 60, 300)],
+                             "score": rng.uniform(-1, 1, 300), "label": rng.choice(["negative", "neutral", "positive"],
+                                                                                   300)})
+        whole = actor_tone(rows, by=["actor_id", "period"], n_boot=50, seed=4)
+        monkeypatch.setattr(tone_module, "_DRAWS_AT_ONCE", 120)  # two groups per block
+        pd.testing.assert_frame_equal(actor_tone(rows, by=["actor_id", "period"], n_boot=50, seed=4), whole,
+                                      check_exact=True)
+        draws = np.random.default_rng(4)  # by hand: each group's draws in group order, one interval each
+        expected = []
+        for _, group in rows.sort_values(["actor_id", "period"], kind="stable").groupby(["actor_id", "period"]):
+            codes = pd.factorize(group["article_id"].to_numpy(), sort=True)[0]
+            sums = np.bincount(codes, weights=group["score"].to_numpy())
+            expected.append(percentile_interval(cluster_bootstrap_means(
+                sums, np.bincount(codes).astype(float), n_boot=50, rng=draws), ci=0.95))
+        assert [tuple(r) for r in whole[["ci_low", "ci_high"]].to_numpy()] == expected
+
+
 class TestEvidence:
     def test_extremes(self, scored):
         sentences = scored[["article_id", "sentence_id"]].drop_duplicates().assign(text="t")
