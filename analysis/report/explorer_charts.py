@@ -26,8 +26,8 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from analysis.plots.colours import sequential_cmap, text_colour_on
+from analysis.plots.terms import NEUTRAL  # the colour of an actor without one, as in the figures
 
-NEUTRAL = "#5f6b7a"
 BAR_WIDTH_PX = 160  # the longest bar of a term chart
 TRACK_WIDTH_PX = 240  # the tone scale of an interval chart
 
@@ -48,7 +48,7 @@ def term_bars_html(context: pd.DataFrame, *, actors: Sequence[str], top_n: int, 
     """Each actor's ``top_n`` context terms as rows of bars, one block per actor side by side.
 
     ``context``: :func:`analysis.terms.actor_context.actor_context_terms` rows (``actor_id``,
-    ``term``, ``rank``, ``value``); blocks follow ``actors`` (those without rows left out).
+    ``term``, ``rank`` and the ``value`` column); blocks follow ``actors`` (those without rows left out).
     Bar length is ``value`` over the largest value shown, one scale for every actor so
     that blocks compare; the value is printed beside each bar.
     """
