@@ -20,6 +20,9 @@ scored after every epoch: the weights of the best epoch are kept (early stopping
 the held-out figures go into the provenance. ``--cv K`` runs K-fold cross-validation by
 sentence (:func:`analysis.sentiment.train.folds`) of the same settings and records it in
 ``analysis/resources/minilm_ft_cv.json``, which later models copy into their provenance.
+Finished folds are kept in the user cache (``minilm-ft-v1-cv/``) and reused, so the CV
+(five fits of about 16 minutes) can run a few folds at a time (``--cv-folds 0,1``) and resumes
+where it stopped.
 The one command that makes the model::
 
     python -m analysis train-sentiment --method minilm-ft      # make sentiment-model
@@ -44,7 +47,7 @@ from analysis.sentiment.minilm_ft import (NAME, PROVENANCE, WEIGHTS, classifier,
 from analysis.sentiment.newsmtsc import LABELS, Target, f1_scores, read_newsmtsc, train_record
 from analysis.sentiment.polarity import BAND, labels_from_scores, lead_scores
 from analysis.sentiment.train import _split, folds
-from analysis.store import file_sha256, write_bytes_atomic, write_text_atomic
+from analysis.store import file_sha256, write_bytes_atomic, write_json_atomic, write_text_atomic
 
 __all__ = ["FineTune", "fit", "cross_validate", "train", "main"]
 
@@ -195,23 +198,55 @@ def _load(path: Path) -> tuple[list[Target], np.ndarray]:
     return targets, np.array([LABELS.index(t.label) for t in targets])
 
 
-def cross_validate(path: Path, settings: FineTune, *, k: int = 5, seed: int = 0,
-                   log: Callable[[str], None] = lambda m: None) -> dict:
-    """K-fold cross-validation by sentence: per-fold scores after the last epoch, mean and sd of macro-F1."""
+def cross_validate(path: Path, settings: FineTune, *, k: int = 5, seed: int = 0, store: Path | None = None,
+                   only: Sequence[int] | None = None, log: Callable[[str], None] = lambda m: None) -> dict | None:
+    """K-fold cross-validation by sentence: per-fold scores after the last epoch, mean and sd of macro-F1.
+
+    Each fold is fitted from a fresh seed, so folds can run apart. ``store``: a folder that
+    keeps each finished fold (``fold-<i>.json``, with the key of the run: train file sha256,
+    settings, k, seed); a stored fold of the same key is read, not fitted again, so five
+    16-minute folds can run a few at a time and resume after an interruption. ``only``: the
+    folds to fit now (default: every one not stored). Returns the record once every fold is
+    done, else None.
+    """
     targets, y = _load(path)
+    key = {"train_sha256": file_sha256(path), "settings": asdict(settings), "k": k, "seed": seed}
     fold = folds(targets, k=k, seed=seed)
     items = _items(targets)
-    rows = []
+    rows: dict[int, dict] = {}
     for i in range(k):
+        stored = _stored_fold(store, i, key)
+        if stored is not None:
+            rows[i] = stored
+            log(f"fold {i}: stored {stored}")
+            continue
+        if only is not None and i not in only:
+            continue
         fit_mask = fold != i
         _, history = fit([it for it, m in zip(items, fit_mask) if m], y[fit_mask], settings, seed=seed,
                          held=([it for it, m in zip(items, fit_mask) if not m], y[~fit_mask]), log=log)
-        rows.append(history[-1]["held_out"])
-        log(f"fold {i}: {rows[-1]}")
-    f1 = [r["macro_f1"] for r in rows]
+        rows[i] = history[-1]["held_out"]
+        if store is not None:
+            write_json_atomic(store / f"fold-{i}.json", {"key": key, "fold": i, "held_out": rows[i]})
+        log(f"fold {i}: {rows[i]}")
+    if len(rows) < k:
+        return None
+    f1 = [rows[i]["macro_f1"] for i in range(k)]
     return {"kind": f"{k}-fold CV of train by sentence (seeded)", "seed": seed, "settings": asdict(settings),
-            "folds": rows, "macro_f1_mean": round(float(np.mean(f1)), 4),
+            "folds": [rows[i] for i in range(k)], "macro_f1_mean": round(float(np.mean(f1)), 4),
             "macro_f1_sd": round(float(np.std(f1, ddof=1)), 4) if k > 1 else 0.0}
+
+
+def _stored_fold(store: Path | None, i: int, key: dict) -> dict | None:
+    """Fold ``i``'s held-out scores from ``store`` when it was fitted with the same key, else None."""
+    path = None if store is None else store / f"fold-{i}.json"
+    if path is None or not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc.get("held_out") if doc.get("key") == key and doc.get("fold") == i else None
 
 
 def train(path: Path, out: Path, settings: FineTune, *, seed: int = 0, limit: int | None = None,
@@ -267,7 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help=f"weights folder (default {weights_dir()})")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cv", type=int, default=0, metavar="K",
-                        help=f"only run K-fold CV on train and record it in {CV_RECORD.name}")
+                        help=f"only run K-fold CV on train and record it in {CV_RECORD.name} (finished folds are "
+                             f"kept in the user cache and reused: an interrupted CV resumes)")
+    parser.add_argument("--cv-folds", default=None, metavar="I,J",
+                        help="with --cv: fit only these folds now (0-based), e.g. 0,1; the record is written "
+                             "once every fold is done")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--max-length", type=int, default=None)
@@ -289,7 +328,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = replace(FineTune(), **changes)
     say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     if args.cv:
-        record = cross_validate(args.train, settings, k=args.cv, seed=args.seed, log=say)
+        only = None if args.cv_folds is None else [int(i) for i in args.cv_folds.split(",") if i.strip()]
+        store = weights_dir().parent / f"{NAME}-cv"  # user cache, beside the weights
+        record = cross_validate(args.train, settings, k=args.cv, seed=args.seed, store=store, only=only, log=say)
+        if record is None:
+            done = sorted(int(p.stem.split("-")[1]) for p in store.glob("fold-*.json"))
+            print(f"folds stored in {store}: {done}; run again for the others (the record is written once all "
+                  f"{args.cv} are done)", file=sys.stderr)
+            return 0
         record["train_sha256"] = file_sha256(args.train)
         CV_RECORD.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(record))

@@ -154,3 +154,43 @@ def test_minilm_ft_at_its_level(devtest_row):
                           "CPU budget) gives devtest_mt F1m 0.746 (held-out 20% of train 0.755)", strict=False)
 def test_minilm_ft_reaches_goal(devtest_row):
     assert devtest_row["macro_f1"] >= 0.76
+
+
+class TestCrossValidationInParts:
+    """The 5-fold CV runs a few folds at a time and resumes: folds kept with their key, reused, refitted on a change."""
+
+    def _train(self, tmp_path):
+        from newsmtsc_fixtures import GOOD
+
+        lines = []
+        for i in range(10):
+            record = dict(GOOD, primary_gid=f"s{i}", sentence_normalized=GOOD["sentence_normalized"] + f" Day {i}.")
+            record["targets"] = [dict(t, **{"Input.gid": f"s{i}-{j}"}) for j, t in enumerate(GOOD["targets"])]
+            lines.append(json.dumps(record))
+        path = tmp_path / "train.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def test_folds_are_kept_reused_and_refitted_when_the_settings_change(self, tmp_path, monkeypatch):
+        from dataclasses import replace
+
+        from analysis.sentiment import finetune
+
+        fitted = []
+
+        def fake_fit(items, y, settings, *, seed, held, log):  # macro-F1 from the fold: no torch needed
+            fitted.append(len(held[1]))
+            return None, [{"held_out": {"macro_f1": round(0.5 + len(held[1]) / 100 + settings.lr, 4)}}]
+
+        monkeypatch.setattr(finetune, "fit", fake_fit)
+        path, store, settings = self._train(tmp_path), tmp_path / "cv", finetune.FineTune()
+        assert finetune.cross_validate(path, settings, k=5, store=store, only=[0, 1]) is None
+        assert len(fitted) == 2 and sorted(p.name for p in store.iterdir()) == ["fold-0.json", "fold-1.json"]
+        record = finetune.cross_validate(path, settings, k=5, store=store)
+        assert len(fitted) == 5  # folds 0 and 1 read back, 2-4 fitted now
+        whole = finetune.cross_validate(path, settings, k=5)  # in one go, nothing stored
+        assert record == whole and len(record["folds"]) == 5
+        assert record["macro_f1_mean"] == round(float(np.mean([f["macro_f1"] for f in whole["folds"]])), 4)
+        finetune.cross_validate(path, replace(settings, lr=1e-4), k=5, store=store, only=[0])
+        assert len(fitted) == 11  # a new key: fold 0 fitted again, not read
+        assert json.loads((store / "fold-0.json").read_text())["key"]["settings"]["lr"] == 1e-4
