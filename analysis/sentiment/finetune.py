@@ -210,7 +210,7 @@ def cross_validate(path: Path, settings: FineTune, *, k: int = 5, seed: int = 0,
     done, else None.
     """
     targets, y = _load(path)
-    key = {"train_sha256": file_sha256(path), "settings": asdict(settings), "k": k, "seed": seed}
+    key = _cv_key(path, settings, k, seed)
     fold = folds(targets, k=k, seed=seed)
     items = _items(targets)
     rows: dict[int, dict] = {}
@@ -235,6 +235,31 @@ def cross_validate(path: Path, settings: FineTune, *, k: int = 5, seed: int = 0,
     return {"kind": f"{k}-fold CV of train by sentence (seeded)", "seed": seed, "settings": asdict(settings),
             "folds": [rows[i] for i in range(k)], "macro_f1_mean": round(float(np.mean(f1)), 4),
             "macro_f1_sd": round(float(np.std(f1, ddof=1)), 4) if k > 1 else 0.0}
+
+
+def _fold_numbers(text: str | None, k: int) -> list[int] | None | str:
+    """``--cv-folds`` as fold numbers (None: every fold), or what is wrong with it."""
+    if text is None:
+        return None
+    if not k:
+        return "--cv-folds needs --cv K"
+    try:
+        numbers = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        numbers = []
+    if not numbers or any(not 0 <= n < k for n in numbers):
+        return f"--cv-folds: expected fold numbers from 0 to {k - 1}, comma-separated, got {text!r}"
+    return numbers
+
+
+def _cv_key(path: Path, settings: FineTune, k: int, seed: int) -> dict:
+    """What a stored fold must have been fitted with to be reused."""
+    return {"train_sha256": file_sha256(path), "settings": asdict(settings), "k": k, "seed": seed}
+
+
+def _done_folds(store: Path, path: Path, settings: FineTune, k: int, seed: int) -> list[int]:
+    key = _cv_key(path, settings, k, seed)
+    return [i for i in range(k) if _stored_fold(store, i, key) is not None]
 
 
 def _stored_fold(store: Path | None, i: int, key: dict) -> dict | None:
@@ -314,6 +339,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="lower encoder layers kept as pre-trained (0: all six trained)")
     parser.add_argument("--limit", type=int, default=None, help="first N targets only (a quick trial)")
     args = parser.parse_args(argv)
+    only = _fold_numbers(args.cv_folds, args.cv)
+    if isinstance(only, str):
+        print(f"error: {only}", file=sys.stderr)
+        return 2
     if not args.train.is_file():
         print(f"error: NewsMTSC train not found at {args.train} (give --train)", file=sys.stderr)
         return 2
@@ -328,13 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = replace(FineTune(), **changes)
     say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     if args.cv:
-        only = None if args.cv_folds is None else [int(i) for i in args.cv_folds.split(",") if i.strip()]
         store = weights_dir().parent / f"{NAME}-cv"  # user cache, beside the weights
         record = cross_validate(args.train, settings, k=args.cv, seed=args.seed, store=store, only=only, log=say)
         if record is None:
-            done = sorted(int(p.stem.split("-")[1]) for p in store.glob("fold-*.json"))
-            print(f"folds stored in {store}: {done}; run again for the others (the record is written once all "
-                  f"{args.cv} are done)", file=sys.stderr)
+            print(f"folds done, kept in {store}: {_done_folds(store, args.train, settings, args.cv, args.seed)}; "
+                  f"run again for the others (the record is written once all {args.cv} are done)", file=sys.stderr)
             return 0
         record["train_sha256"] = file_sha256(args.train)
         CV_RECORD.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

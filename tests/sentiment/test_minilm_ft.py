@@ -194,3 +194,12 @@ class TestCrossValidationInParts:
         finetune.cross_validate(path, replace(settings, lr=1e-4), k=5, store=store, only=[0])
         assert len(fitted) == 11  # a new key: fold 0 fitted again, not read
         assert json.loads((store / "fold-0.json").read_text())["key"]["settings"]["lr"] == 1e-4
+
+    @pytest.mark.parametrize("folds, words", [("7", "from 0 to 4"), ("a,1", "from 0 to 4"), (",", "got ','")])
+    def test_bad_fold_numbers_are_named(self, folds, words, capsys):
+        assert train_main(["--method=minilm-ft", "--cv", "5", "--cv-folds", folds]) == 2
+        assert "--cv-folds" in (err := capsys.readouterr().err) and words in err
+
+    def test_fold_numbers_need_cv(self, capsys):
+        assert train_main(["--method=minilm-ft", "--cv-folds", "0"]) == 2
+        assert "needs --cv K" in capsys.readouterr().err
