@@ -22,7 +22,7 @@ from analysis.plots.export import attach_data, new_figure, note_figure
 from analysis.plots.layout import finish, legend_outside, rows_height, wrap_label, wrap_labels
 from analysis.plots.periods import Freq, axis_label, open_markers, partial_periods, set_period_axis
 
-__all__ = ["plot_actor_tone", "plot_outlet_difference", "plot_tone_heatmap", "plot_tone_trend"]
+__all__ = ["plot_actor_tone", "plot_outlet_difference", "plot_tone_heatmap", "plot_tone_trend", "tone_limits"]
 
 _GREY = "#777777"
 
@@ -32,6 +32,11 @@ def _ordered(tone: pd.DataFrame, *, min_n: int, top_n: int) -> pd.DataFrame:
     data = tone[tone["n_mentions"] >= min_n]
     data = data.sort_values(["n_mentions", "actor_id"], ascending=[False, True]).head(top_n)
     return data.sort_values(["mean", "actor_id"], ascending=[True, True])
+
+
+def tone_limits(ci_low: pd.Series, ci_high: pd.Series) -> tuple[float, float]:
+    """The tone scale of an interval chart: 0.05 beyond the widest interval, and at least -0.1 to 0.1."""
+    return min(-0.1, float(ci_low.min()) - 0.05), max(0.1, float(ci_high.max()) + 0.05)
 
 
 def plot_actor_tone(tone: pd.DataFrame, *, colours: Mapping[str, str], labels: Mapping[str, str],
@@ -53,9 +58,7 @@ def plot_actor_tone(tone: pd.DataFrame, *, colours: Mapping[str, str], labels: M
     ax.scatter(data["mean"], y, color=colour, s=28, zorder=3)
     ax.axvline(0, color="#999999", linewidth=0.8, linestyle="--")
     ax.set_yticks(y, wrap_labels([labels.get(a, a) for a in data["actor_id"]]))
-    lo = min(-0.1, float(data["ci_low"].min()) - 0.05)
-    hi = max(0.1, float(data["ci_high"].max()) + 0.05)
-    ax.set_xlim(lo, hi)
+    ax.set_xlim(*tone_limits(data["ci_low"], data["ci_high"]))
     for yi, n in zip(y, data["n_mentions"]):
         ax.text(1.01, yi, f"n={n}", transform=ax.get_yaxis_transform(), va="center", fontsize=7, color="#555555")
     ax.set_xlabel(xlabel)

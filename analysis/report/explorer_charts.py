@@ -26,6 +26,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from analysis.plots.colours import sequential_cmap, text_colour_on
+from analysis.plots.sentiment import tone_limits
 from analysis.plots.terms import NEUTRAL  # the colour of an actor without one, as in the figures
 
 BAR_WIDTH_PX = 160  # the longest bar of a term chart
@@ -78,14 +79,14 @@ def tone_intervals_html(tone: pd.DataFrame, *, colours: Mapping[str, str], label
 
     ``tone``: :func:`analysis.sentiment.tone.actor_tone` by ``actor_id`` (``mean``,
     ``ci_low``, ``ci_high``, ``n_mentions``, ``n_articles`` and the label shares). The
-    scale runs from ``min(-0.1, lowest bound - 0.05)`` to ``max(0.1, highest bound + 0.05)``
-    within [-1, 1], as in :func:`analysis.plots.sentiment.plot_actor_tone`; a dashed line marks 0.
+    scale is :func:`analysis.plots.sentiment.tone_limits` (that of ``plot_actor_tone``) within
+    [-1, 1]; a dashed line marks 0.
     """
     if tone.empty:
         return "<p><em>No scored mentions in the selection.</em></p>"
     rows = tone.sort_values(["mean", "actor_id"])
-    low = max(-1.0, min(-0.1, float(rows["ci_low"].min()) - 0.05))
-    high = min(1.0, max(0.1, float(rows["ci_high"].max()) + 0.05))
+    low, high = tone_limits(rows["ci_low"], rows["ci_high"])
+    low, high = max(-1.0, low), min(1.0, high)
 
     def at(x: float) -> float:
         return (float(np.clip(x, low, high)) - low) / (high - low)

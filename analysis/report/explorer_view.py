@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.paths import FIGURES
-from analysis.plots.export import data_bytes, figure_pixels, note_figure, save_figure
+from analysis.plots.export import data_bytes, figure_data, figure_pixels, note_figure, save_figure
 from analysis.plots.framing import plot_frame_heatmap
 from analysis.plots.layout import drawing_layout
 from analysis.plots.overview import plot_salience_trend
@@ -42,10 +42,6 @@ CAPTIONS = {
     "frames": "Share of each actor's sentences with a term of each frame.",
     "context": "Most frequent words in each actor's sentences, per 10,000 context words.",
 }
-
-
-#: The fewest mentions of an actor in a period for the tone chart to draw that period.
-TREND_MIN_N = 3
 
 
 def _span(data: ExplorerData, state: ExplorerState) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -98,7 +94,7 @@ def _drawers(data: ExplorerData, state: ExplorerState, tables: Mapping[str, pd.D
         "salience": lambda: plot_salience_trend(tables["salience"], colours=colours, labels=labels, actors=actors,
                                                 freq=state.period, span=span, **lean),
         "tone": lambda: plot_tone_trend(tables["tone"], colours=colours, labels=labels, actors=actors,
-                                        min_n=TREND_MIN_N, freq=state.period, span=span, **lean)
+                                        freq=state.period, span=span, **lean)
         if not tables["tone"].empty else none("No scored mentions in the selection."),
         "tone-overall": lambda: plot_actor_tone(tables["tone_overall"], colours=colours, labels=labels,
                                                 top_n=len(actors))
@@ -163,10 +159,15 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
     """
     tables = view_tables(data, state, names=list(dict.fromkeys(t for pane in panes for t in PANE_TABLES[pane])))
     wanted = {name for pane in panes for name in PANES[pane]}
-    figures = (view_images if images else view_figures)(data, state, tables, names=wanted)
+    figures = view_figures(data, state, tables, names=wanted, screen=images)
     colours, labels = dict(data.colours), dict(data.labels)
-    shown = {name: [legend_html(_lines(name, tables, state), colours=colours, labels=labels, caption=CAPTIONS[name]),
-                    figure] if images and state.actors else [figure] for name, figure in figures.items()}
+    if images:
+        pngs = view_images(data, state, tables, names=wanted)  # of the figures just made (remembered)
+        shown = {name: [legend_html(_drawn_actors(figure, state.actors), colours=colours, labels=labels,
+                                    caption=CAPTIONS[name]), pngs[name]] if state.actors else [pngs[name]]
+                 for name, figure in figures.items()}
+    else:
+        shown = {name: [figure] for name, figure in figures.items()}
     sections: dict[str, Callable[[], list[str]]] = {
         "Salience": lambda: [table_html(tables["salience"])],
         "Tone": lambda: [tone_intervals_html(tables["tone_overall"], colours=colours, labels=labels,
@@ -183,15 +184,12 @@ def view_panes(data: ExplorerData, state: ExplorerState, *, panes: Sequence[str]
     return {pane: [item for name in PANES[pane] for item in shown[name]] + sections[pane]() for pane in panes}
 
 
-def _lines(name: str, tables: Mapping[str, pd.DataFrame], state: ExplorerState) -> list[str]:
-    """The chosen actors that line chart ``name`` draws a line for (its legend): none for one period
-    (a note instead of a chart); for tone, those with a period of :data:`TREND_MIN_N` or more mentions."""
-    table = tables["salience" if name == "salience" else "tone"]
-    if table.empty or table["period"].nunique() < 2 or name == "salience" and table["mentions"].sum() == 0:
-        return []
-    if name == "tone":
-        table = table[table["n_mentions"] >= TREND_MIN_N]
-    return [actor for actor in state.actors if actor in set(table["actor_id"])]
+def _drawn_actors(figure: Figure, actors: Sequence[str]) -> list[str]:
+    """The chosen actors that ``figure`` draws a line for (its legend), from the numbers it plots
+    (:func:`~analysis.plots.export.figure_data`; a note draws none)."""
+    plotted = figure_data(figure)
+    drawn = set(plotted["actor_id"]) if plotted is not None and "actor_id" in plotted else set()
+    return [actor for actor in actors if actor in drawn]
 
 
 # ---- HTML --------------------------------------------------------------------------------------------
