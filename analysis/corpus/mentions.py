@@ -33,7 +33,7 @@ from typing import Iterable, Sequence
 
 import yaml
 
-from analysis.corpus.codebook import Codebook
+from analysis.corpus.codebook import YAML_LOADER, Codebook
 from analysis.paths import RESOURCES
 from analysis.corpus.mention_spans import Mention, _glued, _inside, _trie_regex
 from analysis.corpus.descriptors import descriptor_mentions
@@ -57,9 +57,15 @@ _AFTER_QUOTE = re.compile(r"[\"”]\s*$")
 
 
 @lru_cache(maxsize=1)
+def attribution_lexicon() -> dict:
+    """The attribution verb file as data (``neutral``, ``marked``, ``object_verbs``)."""
+    return yaml.load((RESOURCES / "attribution_verbs.yaml").read_text(encoding="utf-8"), Loader=YAML_LOADER)
+
+
+@lru_cache(maxsize=1)
 def speech_verbs() -> dict[str, tuple[str, str]]:
     """Inflected attribution verb → (lemma, class 'neutral' or 'marked'), from the resource file."""
-    data = yaml.safe_load((RESOURCES / "attribution_verbs.yaml").read_text(encoding="utf-8"))
+    data = attribution_lexicon()
     return {form: (lemma, cls) for cls in ("neutral", "marked") for lemma, forms in data[cls].items()
             for form in forms}
 

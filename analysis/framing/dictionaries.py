@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from analysis.corpus.codebook import YAML_LOADER
 from analysis.errors import InputError
 from analysis.paths import RESOURCES
 from analysis.corpus.text import token_spans
@@ -173,7 +174,7 @@ def _builtin(scheme: str) -> FrameDictionary:
 def parse_frames(text: str, *, source: str = "<string>", default_scheme: str = "custom") -> FrameDictionary:
     """Like :func:`load_frames`, from YAML text (handy in tests and notebooks)."""
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise InputError.at(source, line=mark.line + 1 if mark else None, field="yaml", expected="valid YAML",

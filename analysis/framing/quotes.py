@@ -58,13 +58,11 @@ from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.annotate.columns import typed_frame
 from analysis.corpus.codebook import Codebook
 from analysis.corpus.reader import document_text
-from analysis.corpus.mentions import Mention, _trie_regex, speech_verbs
-from analysis.paths import RESOURCES
+from analysis.corpus.mentions import Mention, _trie_regex, attribution_lexicon, speech_verbs
 from analysis.corpus.text import count_words
 from analysis.framing.speakers import (_PRONOUNS, Speaker, _Article, _strip_span, phrase_after, recipient_after,
                                        resolve_phrase, subject_before)
@@ -119,12 +117,6 @@ class _Verbs:
     object_lemmas: frozenset[str]
     cue: re.Pattern  # a speech verb cue before an opening quote mark ("Kirby said: ", "… and emphasized, ")
     stop: re.Pattern  # where indirect speech stops: a coordinated speech verb or a following direct quote
-
-
-@lru_cache(maxsize=1)
-def attribution_lexicon() -> dict:
-    """The attribution verb file as data (``neutral``, ``marked``, ``object_verbs``)."""
-    return yaml.safe_load((RESOURCES / "attribution_verbs.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
