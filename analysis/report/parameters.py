@@ -8,15 +8,32 @@ plans its runs from them (which notebooks take an ``actor``, which annotation la
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any
 
 
-def parameters_source(nb) -> str | None:
-    """The source of a notebook's cell tagged ``parameters`` (None without one)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            return cell.source
+def code_cells(path: str | Path) -> list[tuple[str, list[str]]]:
+    """(source, tags) of each code cell of an ``.ipynb`` file, read as plain JSON.
+
+    Not through nbformat: importing it in a kernel (``check_parameters`` runs in every
+    notebook) costs about 2 CPU seconds (jsonschema), and these readers need only the cells.
+    """
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            cells.append(("".join(source) if isinstance(source, list) else source,
+                          list(cell.get("metadata", {}).get("tags", []))))
+    return cells
+
+
+def parameters_source(cells: list[tuple[str, list[str]]]) -> str | None:
+    """The source of the code cell tagged ``parameters`` (None without one), from :func:`code_cells`."""
+    for source, tags in cells:
+        if "parameters" in tags:
+            return source
     return None
 
 
@@ -34,9 +51,9 @@ def declarations(source: str) -> list[tuple[str, ast.expr | None, ast.expr | Non
     return found
 
 
-def parameters_cell(nb) -> dict[str, Any]:
+def parameters_cell(cells: list[tuple[str, list[str]]]) -> dict[str, Any]:
     """Names and literal defaults of a notebook's ``parameters`` cell (None where not a literal)."""
-    source = parameters_source(nb)
+    source = parameters_source(cells)
     try:
         found = declarations(source) if source is not None else []
     except SyntaxError:
@@ -52,9 +69,7 @@ def parameters_cell(nb) -> dict[str, Any]:
 
 def declared_types(path: str | Path) -> dict[str, str | None]:
     """Name → annotation (source text, ``None`` for an untyped assignment) of a notebook's ``parameters`` cell."""
-    import nbformat
-
-    source = parameters_source(nbformat.read(path, as_version=4))
+    source = parameters_source(code_cells(path))
     if source is None:
         return {}
     return {name: ast.unparse(annotation) if annotation is not None else None
@@ -63,9 +78,7 @@ def declared_types(path: str | Path) -> dict[str, str | None]:
 
 def notebook_parameters(path: str | Path) -> dict[str, Any]:
     """The parameters a notebook declares (name → literal default) in its ``parameters`` cell."""
-    import nbformat
-
-    return parameters_cell(nbformat.read(path, as_version=4))
+    return parameters_cell(code_cells(path))
 
 
 def workspace_layers(path: str | Path) -> list[tuple[str, ...] | None]:
@@ -74,15 +87,11 @@ def workspace_layers(path: str | Path) -> list[tuple[str, ...] | None]:
     A ``layers`` given as a parameter name resolves to the parameter's default. Calls whose
     layers cannot be read statically are left out (the notebook then annotates on its own).
     """
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    defaults = parameters_cell(nb)
+    cells = code_cells(path)
+    defaults = parameters_cell(cells)
     found: list[tuple[str, ...] | None] = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    for text, _ in cells:
+        source = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("%", "!")))
         try:
             tree = ast.parse(source)
         except SyntaxError:
