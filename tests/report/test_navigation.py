@@ -24,7 +24,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.paths import ADHOC_RUNS, FIGURES, NOTEBOOKS, OUTPUT_ROOT_VARIABLE, PROJ_ROOT
-from analysis.report.html import export_html, render_index
+from analysis.report.html import NO_ALT, accessible, export_html, render_index
 from analysis.report.pages import SORT_SCRIPT, THUMBNAIL_WIDTH, add_navigation, headings, write_thumbnails
 from analysis.report.summary import SUMMARY_COLUMNS, SUMMARY_DESCRIPTIONS
 from test_batch import CHROMIUM, broken_relative_links, page_links
@@ -64,6 +64,39 @@ def test_page_without_index_keeps_its_contents(tmp_path):
 def test_navigation_needs_the_report_template():
     with pytest.raises(ValueError, match="template"):
         add_navigation("<html><body><h2 id='x'>x</h2></body></html>", index="../index.html")
+
+
+def test_accessible_adds_alt_text_and_tab_stops_as_nbconvert_does():
+    page = ('<div class="jp-Cell-inputWrapper"><img src="data:image/png;base64,AAAA"><img alt="a map" src="m.png">'
+            '</div><div class="jp-RenderedImage jp-OutputArea-output ">x</div>'
+            '<div id="w1" class="jupyter-widgets jp-OutputArea-output">y</div><div class="jp-OutputArea">z</div>')
+    assert accessible(page) == (
+        '<div class="jp-Cell-inputWrapper" tabindex="0"><img alt="No description has been provided for this image" '
+        'src="data:image/png;base64,AAAA"><img alt="a map" src="m.png"></div>'
+        '<div class="jp-RenderedImage jp-OutputArea-output " tabindex="0">x</div>'
+        '<div id="w1" class="jupyter-widgets jp-OutputArea-output" tabindex="0">y</div><div class="jp-OutputArea">z</div>')
+
+
+@pytest.mark.parametrize("show_code", [False, True])
+def test_report_exporter_gives_the_page_of_nbconvert_without_its_soup_pass(show_code):
+    """The same document as ``HTMLExporter`` (which re-serialises through BeautifulSoup, attributes sorted)."""
+    from bs4 import BeautifulSoup
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    from analysis.report.html import _TEMPLATE, _exporter
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    nb = small_notebook()
+    nb.cells[3].outputs = [nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+                           nbformat.v4.new_output("stream", text="1 & 2 <b>\n")]
+    settings = dict(template_file="report.html.j2", exclude_input=not show_code, exclude_input_prompt=not show_code,
+                    exclude_output_prompt=True, embed_images=True)
+    plain = HTMLExporter(extra_loaders=[DictLoader({"report.html.j2": _TEMPLATE})], **settings)
+    expected, _ = plain.from_notebook_node(nbformat.from_dict(nb), resources={"metadata": {"name": "r"}})
+    page, _ = _exporter(show_code).from_notebook_node(nbformat.from_dict(nb), resources={"metadata": {"name": "r"}})
+    assert str(BeautifulSoup(page, features="html.parser")) == expected
+    assert page.count('tabindex="0"') == expected.count('tabindex="0"') >= 2 and NO_ALT in page
 
 
 def summary_rows() -> list[dict]:
