@@ -127,11 +127,15 @@ def _export(run: NotebookRun, folder: Path, *, show_code: bool) -> NotebookRun:
     return run
 
 
-def kernel_environment(plan: ReportPlan) -> dict[str, str]:
-    """What the kernels get besides this process's environment: the figure formats to write."""
-    from analysis.plots.export import FORMATS_VARIABLE
+def kernel_environment(plan: ReportPlan, staging: Path | None = None) -> dict[str, str]:
+    """What the kernels get besides this process's environment: the figure formats to write, and
+    where to write each figure's thumbnail (the run's ``thumbnails/``, when ``staging`` is given)."""
+    from analysis.plots.export import FORMATS_VARIABLE, THUMBNAILS_VARIABLE
 
-    return {FORMATS_VARIABLE: ",".join(plan.figure_formats)}
+    env = {FORMATS_VARIABLE: ",".join(plan.figure_formats)}
+    if staging is not None:
+        env[THUMBNAILS_VARIABLE] = str(staging / "thumbnails")
+    return env
 
 
 def warm_cache(plan: ReportPlan, *, progress: bool = True) -> list[str]:
@@ -177,7 +181,7 @@ def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[Noteboo
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
     try:  # a thread of its own measures the actor summary, then exports each notebook to HTML
-        with WarmKernels(env=kernel_environment(plan)) as kernels, \
+        with WarmKernels(env=kernel_environment(plan, staging)) as kernels, \
                 ThreadPoolExecutor(max_workers=plan.jobs) as pool, ThreadPoolExecutor(max_workers=1) as exporter:
             try:
                 measured = exporter.submit(measure)

@@ -6,8 +6,9 @@
 * :data:`SORT_SCRIPT` makes every ``table.sortable`` sort by a column when its header button
   is clicked (numbers by value, largest first; text alphabetically; empty cells last):
   a few lines of inline script, nothing fetched.
-* :func:`write_thumbnails` writes a small PNG per figure (:data:`THUMBNAIL_WIDTH` pixels wide,
-  256 colours) for the index, which used to load every 300-dpi PNG.
+* :func:`write_thumbnails` writes a small PNG per figure (480 pixels wide, 256 colours;
+  :func:`analysis.plots.export.thumbnail_png`) for the index, which used to load every 300-dpi
+  PNG, where the kernel that exported the figure has not written it already.
 
 Text taken from headings is escaped again (:func:`analysis.markup.escape`) before it reaches the page.
 """
@@ -25,7 +26,6 @@ NAV_MARKER = "<!--media-analysis:navigation-->"
 #: Heading levels listed in a report's contents.
 TOC_LEVELS = ("h1", "h2", "h3")
 #: Width in pixels of an index thumbnail (1.5 times the 20em a figure takes on the index: sharp enough for a preview).
-THUMBNAIL_WIDTH = 480
 
 NAV_STYLE = """
 nav.report-nav { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 0.9em; margin: 0 0 1.5em;
@@ -146,7 +146,7 @@ SORT_SCRIPT = """(function () {
 def write_thumbnails(figures: Path, manifest: Mapping[str, Any], folder: Path) -> dict[str, str]:
     """A small PNG per figure of ``manifest`` with a PNG in ``figures``: name → file name in ``folder``.
 
-    Each is the exported PNG scaled to :data:`THUMBNAIL_WIDTH` pixels (a box reduction, then
+    Each is the exported PNG scaled by :func:`~analysis.plots.export.thumbnail_png` (a box reduction, then
     Lanczos) with a 256-colour palette (no dithering): a tenth of the size or less, and the
     same bytes for the same figure. A thumbnail newer than its figure is kept, so the batch
     can call this as notebooks finish and once more at the end.
@@ -167,24 +167,11 @@ def write_thumbnails(figures: Path, manifest: Mapping[str, Any], folder: Path) -
 
 
 def write_thumbnail(source: Path, target: Path) -> Path:
-    """``source`` (a PNG) as a :data:`THUMBNAIL_WIDTH`-pixel, 256-colour PNG at ``target`` (written atomically)."""
+    """``source`` (a PNG) as a thumbnail (:func:`~analysis.plots.export.thumbnail_png`) at ``target``, written atomically."""
     from PIL import Image
 
+    from analysis.plots.export import thumbnail_png
     from analysis.store import write_bytes_atomic
 
     with Image.open(source) as image:
-        small = image.convert("RGB")
-    factor = small.width // (2 * THUMBNAIL_WIDTH)
-    if factor > 1:
-        small = small.reduce(factor)
-    small.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 8), Image.Resampling.LANCZOS)
-    small = small.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    return write_bytes_atomic(target, _png_bytes(small))
-
-
-def _png_bytes(image: Any) -> bytes:
-    from io import BytesIO
-
-    buffer = BytesIO()
-    image.save(buffer, format="png", optimize=True)
-    return buffer.getvalue()
+        return write_bytes_atomic(target, thumbnail_png(image.convert("RGB")))

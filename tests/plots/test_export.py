@@ -121,6 +121,37 @@ def test_show_figure_displays_the_export_scaled_to_screen(tmp_path, monkeypatch)
     assert read_manifest(tmp_path)["shown"]["caption"] == "A caption."
 
 
+def test_show_figure_writes_a_thumbnail_where_asked(tmp_path, monkeypatch):
+    """With ``$MEDIA_ANALYSIS_THUMBNAILS`` (the batch report sets it): a 480-pixel, 256-colour PNG made
+    from the pixels already drawn, written after the figure's PNG; without it, none."""
+    import os
+
+    from PIL import Image
+
+    from analysis.plots import export as figures
+
+    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    figures.show_figure(_draw(), "plain", folder=tmp_path / "figures")
+    assert not (tmp_path / "thumbs").exists()
+    monkeypatch.setenv(figures.THUMBNAILS_VARIABLE, str(tmp_path / "thumbs"))
+    monkeypatch.setenv(figures.FORMATS_VARIABLE, "png,svg")
+    figures.show_figure(_draw(), "Shown figure", folder=tmp_path / "figures")
+    thumbnail = tmp_path / "thumbs" / "shown-figure.png"
+    with Image.open(thumbnail) as image:
+        assert image.size == (figures.THUMBNAIL_WIDTH, 320) and image.mode == "P"
+    assert os.stat(thumbnail).st_mtime_ns >= os.stat(tmp_path / "figures" / "shown-figure.png").st_mtime_ns
+    first = thumbnail.read_bytes()
+    figures.show_figure(_draw(), "Shown figure", folder=tmp_path / "figures")
+    assert thumbnail.read_bytes() == first  # the same bytes each time
+    wide, _ = new_figure(width=6, height=2)  # 600 pixels on screen: scaled from those, not the 1800 exported
+    figures.show_figure(wide, "wide", folder=tmp_path / "figures")
+    with Image.open(tmp_path / "thumbs" / "wide.png") as image:
+        assert image.size == (figures.THUMBNAIL_WIDTH, 160)
+    monkeypatch.setenv(figures.FORMATS_VARIABLE, "svg")  # no PNG written: no thumbnail either
+    figures.show_figure(_draw(), "vector only", folder=tmp_path / "figures")
+    assert not (tmp_path / "thumbs" / "vector-only.png").exists()
+
+
 class TestData:
     """The numbers behind each figure: a tidy CSV beside it, byte-identical, listed in the manifest."""
 

@@ -392,13 +392,15 @@ def test_q1_sample_with_three_actors(q1_sample, tmp_path):
 
 def test_figure_formats_reach_the_kernels(tmp_path, monkeypatch):
     """PNG and SVG by default, PDF too with ``pdf=True``: through the kernels' environment to the export."""
-    from analysis.plots.export import FORMATS_VARIABLE, default_formats
+    from analysis.plots.export import FORMATS_VARIABLE, THUMBNAILS_VARIABLE, default_formats
     from analysis.report.batch import kernel_environment
 
     plain = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "a", notebooks=["00"])
     with_pdf = plan_report(corpus=SEEDS, codebook=DEFAULT_CODEBOOK, out=tmp_path / "b", notebooks=["00"], pdf=True)
     assert kernel_environment(plain) == {FORMATS_VARIABLE: "png,svg"}
     assert kernel_environment(with_pdf) == {FORMATS_VARIABLE: "png,svg,pdf"}
+    assert kernel_environment(plain, tmp_path / "run") == {FORMATS_VARIABLE: "png,svg",
+                                                           THUMBNAILS_VARIABLE: str(tmp_path / "run" / "thumbnails")}
     monkeypatch.setenv(FORMATS_VARIABLE, "svg, PNG")
     assert default_formats() == ("png", "svg")
     monkeypatch.setenv(FORMATS_VARIABLE, "png,tiff")

@@ -25,7 +25,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.paths import ADHOC_RUNS, FIGURES, NOTEBOOKS, OUTPUT_ROOT_VARIABLE, PROJ_ROOT
 from analysis.report.html import NO_ALT, accessible, export_html, render_index
-from analysis.report.pages import SORT_SCRIPT, THUMBNAIL_WIDTH, add_navigation, headings, write_thumbnails
+from analysis.plots.export import THUMBNAIL_WIDTH
+from analysis.report.pages import SORT_SCRIPT, add_navigation, headings, write_thumbnails
 from analysis.report.summary import SUMMARY_COLUMNS, SUMMARY_DESCRIPTIONS
 from test_batch import CHROMIUM, broken_relative_links, page_links
 from twenty_outlets import OUTLETS, twenty_outlet_corpus
