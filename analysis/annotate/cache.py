@@ -112,6 +112,14 @@ def text_key(articles: pd.DataFrame, settings_key: str, code: str) -> str:
     return digest.hexdigest()[:24]
 
 
+def candidates_key(articles: pd.DataFrame, options: str, code: str) -> str:
+    """Key of a corpus's candidate names: the articles' ids, outlets, titles and texts, the options and the code."""
+    digest = hashlib.sha256()
+    digest.update(f"candidates\x1f{ANNOTATION_VERSION}\x1f{__version__}\x1f{options}\x1f{code}".encode())
+    _articles_digest(digest, articles, ("article_id", "outlet", "title", "text"))
+    return digest.hexdigest()[:24]
+
+
 def mention_key(settings_key: str, code: str) -> str:
     """What besides the text and the codebook the mention tables depend on: settings and all annotation code."""
     text = f"mentions\x1f{ANNOTATION_VERSION}\x1f{__version__}\x1f{settings_key}\x1f{code}"

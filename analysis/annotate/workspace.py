@@ -8,6 +8,7 @@ tidy tables from ``ws``.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -31,6 +32,7 @@ class Workspace:
     corpus: Corpus
     codebook: Codebook
     annotations: Annotations
+    cache: bool | Path = True  # as open_workspace's: where candidate names are cached too (False: nowhere)
 
     @property
     def articles(self) -> pd.DataFrame:
@@ -88,10 +90,39 @@ class Workspace:
                    ) -> pd.DataFrame:
         """Names missing from the codebook, merged and typed (``types=None``: places and unknowns too;
         see :func:`analysis.corpus.candidates.candidate_actors`)."""
-        from analysis.corpus.candidates import candidate_actors
+        from analysis.corpus.candidates import label_known, select_candidates
 
-        return candidate_actors(self.articles, self.codebook, min_count=min_count,
-                                min_articles=1 if len(self.articles) < 5 else 2, top_n=top_n, types=types)
+        found = label_known(self.discovered(), self.codebook)
+        return select_candidates(found, min_count=min_count, min_articles=1 if len(self.articles) < 5 else 2,
+                                 top_n=top_n, types=types)
+
+    def discovered(self, *, examples: int = 2, context_chars: int = 60) -> pd.DataFrame:
+        """Every name the corpus uses often, merged and typed, without the codebook
+        (:func:`analysis.corpus.candidates.discover_unlabelled`), cached by the articles alone.
+
+        Finding them scans every article (about 15 CPU s on the 2,812 Q1 articles, each time
+        notebook 00 runs); they do not depend on the codebook, so the cache entry
+        (``candidates/<key>`` beside the annotations) serves every codebook edit too.
+        """
+        from analysis.annotate import cache as caching
+        from analysis.corpus.candidates import discover_unlabelled
+        from analysis.paths import cache_dir
+
+        if self.cache is False:
+            return discover_unlabelled(self.articles, examples=examples, context_chars=context_chars)[0]
+        root = cache_dir() if self.cache is True else Path(self.cache)
+        key = caching.candidates_key(self.articles, f"{examples}\x1f{context_chars}",
+                                     caching.modules_digest(("analysis.corpus.candidates",)))
+        folder = root / "candidates" / key
+        found = caching.read_entry(folder, key=key, n_articles=len(self.articles), required=("candidates",))
+        if found is not None:
+            return found["candidates"]
+        frame, _ = discover_unlabelled(self.articles, examples=examples, context_chars=context_chars)
+        try:
+            caching.write_entry(folder, {"candidates": frame}, manifest={"key": key, "n_articles": len(self.articles)})
+        except OSError as error:  # a read-only or full cache folder: the names are still found
+            print(f"warning: candidate names not cached in {folder} ({error})", file=sys.stderr)
+        return frame
 
     def coverage(self, *, top_n: int = 20, min_count: int = 2) -> Coverage:
         """How much of the corpus the codebook sees (see :func:`analysis.corpus.coverage.coverage`)."""
@@ -143,7 +174,7 @@ def open_workspace(*, corpus: str | Path = SEEDS, codebook: str | Path = DEFAULT
     book = load_codebook(resolve_path(codebook))
     annotations = annotate_corpus(read.articles, book, settings=Settings(layers=chosen), engine=engine,
                                   cache=cache, progress=progress, dask_address=dask_address)
-    workspace = Workspace(corpus=read, codebook=book, annotations=annotations)
+    workspace = Workspace(corpus=read, codebook=book, annotations=annotations, cache=cache)
     if memo_key is not None:
         _OPENED.clear()  # keep one: a kernel that moves on to another corpus frees the last
         _OPENED[memo_key] = workspace

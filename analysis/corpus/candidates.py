@@ -239,18 +239,41 @@ def discover(articles: pd.DataFrame, codebook: Codebook | None = None, *, exampl
 def discover_names(articles: pd.DataFrame, codebook: Codebook | None = None, *, examples: int = 2,
                    context_chars: int = 60) -> tuple[pd.DataFrame, dict[str, int]]:
     """:func:`discover`, and the mentions of each name as written (variants, demonyms, metonyms)."""
+    frame, counts = discover_unlabelled(articles, examples=examples, context_chars=context_chars)
+    return label_known(frame, codebook), counts
+
+
+def discover_unlabelled(articles: pd.DataFrame, *, examples: int = 2, context_chars: int = 60
+                        ) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Every candidate of the corpus (:data:`CANDIDATE_COLUMNS`, by count, then name) and the
+    mentions of each name as written: the part of :func:`discover_names` that does not depend
+    on the codebook (all of its cost), so that it can be cached by the articles alone."""
     seen, texts = observe(articles, examples=examples)
     groups = group_names({n: s.evidence.count for n, s in seen.items()},
                          locative={n: sum(s.evidence.locative.values()) for n, s in seen.items()},
                          titled={n: sum(s.evidence.titles.values()) for n, s in seen.items()})
     totals = [_total(group, seen) for group in groups]
     kinds = _guess_types(groups, [evidence for evidence, _, _ in totals])
-    known = known_names(codebook)
-    rows = [_row(group, total, kind, seen, texts, known, examples=examples, context_chars=context_chars)
+    rows = [_row(group, total, kind, seen, texts, examples=examples, context_chars=context_chars)
             for group, total, kind in zip(groups, totals, kinds)]
-    frame = pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "actor_id"])
+    frame = pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
     frame = frame.sort_values(["count", "candidate"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return frame, {name: entry.evidence.count for name, entry in seen.items()}
+
+
+def label_known(frame: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
+    """``frame`` (of :func:`discover_unlabelled`) with ``actor_id``: the codebook actor that one of a
+    candidate's variants, demonyms or metonyms (in that order) already names, else "".
+
+    The names are read back from the ``"; "``-joined columns: a name is a run of words with no
+    punctuation between them (:mod:`analysis.corpus.scan`), so it never holds ``"; "``.
+    """
+    known = known_names(codebook)
+    found = []
+    for variants, demonyms, metonyms in zip(frame["variants"], frame["demonyms"], frame["metonyms"]):
+        names = [name for joined in (variants, demonyms, metonyms) if joined for name in joined.split("; ")]
+        found.append(next((known[n] for n in names if n in known), ""))
+    return frame.assign(actor_id=pd.Series(found, index=frame.index, dtype=frame["candidate"].dtype))
 
 
 def _guess_types(groups: list[Group], evidence: list[Evidence]) -> list[tuple[str, str]]:
@@ -265,8 +288,8 @@ def _guess_types(groups: list[Group], evidence: list[Evidence]) -> list[tuple[st
 
 
 def _row(group: Group, total: tuple[Evidence, set, Counter], kind: tuple[str, str], seen: dict[str, _Seen],
-         texts: list[str], known: dict[str, str], *, examples: int, context_chars: int) -> dict:
-    """One row of the candidates table (:data:`CANDIDATE_COLUMNS` and ``actor_id``)."""
+         texts: list[str], *, examples: int, context_chars: int) -> dict:
+    """One row of the candidates table (:data:`CANDIDATE_COLUMNS`)."""
     (evidence, articles_seen, outlets), (type_, why) = total, kind
     places_seen = [place for name in group.names for place in seen[name].places][:examples]
     return {
@@ -277,7 +300,6 @@ def _row(group: Group, total: tuple[Evidence, set, Counter], kind: tuple[str, st
         "variants": "; ".join(group.names), "demonyms": "; ".join(group.demonyms),
         "metonyms": "; ".join(group.metonyms), "evidence": why,
         "examples": " | ".join(_context(texts[a], s, e, context_chars) for a, s, e in places_seen),
-        "actor_id": next((known[n] for n in [*group.names, *group.demonyms, *group.metonyms] if n in known), ""),
     }
 
 
@@ -288,6 +310,12 @@ def candidate_actors(articles: pd.DataFrame, codebook: Codebook | None = None, *
     type, places included) mentioned at least ``min_count`` times in at least
     ``min_articles`` articles (rules and columns in the module docstring)."""
     found = discover(articles, codebook, examples=examples, context_chars=context_chars)
+    return select_candidates(found, min_count=min_count, min_articles=min_articles, top_n=top_n, types=types)
+
+
+def select_candidates(found: pd.DataFrame, *, min_count: int = 5, min_articles: int = 2, top_n: int = 50,
+                      types: tuple[str, ...] | None = ACTOR_TYPES) -> pd.DataFrame:
+    """:func:`candidate_actors` from the table of :func:`discover` (its ``actor_id`` filled)."""
     keep = (found["actor_id"] == "") & (found["count"] >= min_count) & (found["n_articles"] >= min_articles)
     if types is not None:
         keep &= found["type"].isin(types)

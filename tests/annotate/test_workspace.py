@@ -37,3 +37,32 @@ def test_reopening_the_same_inputs_reuses_the_workspace(tmp_path):
     changed = open_workspace(corpus=corpus, layers=())
     assert changed is not first
     assert len(changed.table("mentions")) == len(first.table("mentions")) + 1
+
+
+def test_candidate_names_are_cached_by_the_articles_alone(tmp_path, monkeypatch, capsys):
+    """Found once per corpus (any codebook), read back the same; a damaged entry is rebuilt; cache=False writes none."""
+    from analysis.corpus import candidates as module
+    from analysis.corpus.candidates import candidate_actors
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJ_ROOT / "seeds", corpus, ignore=shutil.ignore_patterns("*.yaml"))
+    article = next(corpus.glob("*.txt"))
+    article.write_text(article.read_text() + "\nVictoria Nuland said so. Nuland said it again. Ms. Nuland left.\n")
+    ws = open_workspace(corpus=corpus, layers=(), cache=tmp_path / "cache")
+    expected = candidate_actors(ws.articles, ws.codebook, min_count=3, min_articles=1, top_n=20)
+    assert "Victoria Nuland" in expected["candidate"].tolist()
+    assert ws.candidates(top_n=20).equals(expected)
+    (entry,) = (tmp_path / "cache" / "candidates").iterdir()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("searched again instead of reading the cache")
+
+    monkeypatch.setattr(module, "discover_unlabelled", fail)
+    assert ws.candidates(top_n=20).equals(expected)  # read back, the same table
+    (entry / "candidates.parquet").write_bytes(b"torn")
+    monkeypatch.undo()
+    assert ws.candidates(top_n=20).equals(expected)
+    assert "discarded a damaged annotation cache entry" in capsys.readouterr().err
+    monkeypatch.setattr("analysis.annotate.cache.write_entry", fail)  # cache=False: nothing written
+    uncached = open_workspace(corpus=corpus, layers=(), cache=False)
+    assert uncached.candidates(top_n=20).equals(expected)

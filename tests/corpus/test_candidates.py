@@ -206,3 +206,16 @@ def test_yaml_stub_quotes_what_yaml_would_misread(tmp_path, alias):
     path = tmp_path / "stub.yaml"
     path.write_text(codebook_stub(table), encoding="utf-8")
     assert load_codebook(path).actors[0].aliases == (alias,)
+
+
+def test_label_known_names_the_codebook_actor_of_any_variant_demonym_or_metonym():
+    from analysis.corpus.candidates import discover_unlabelled, label_known
+
+    frame = pd.DataFrame({"candidate": ["Boris Johnson", "Ukraine", "Kirby"], "variants": ["Johnson; Boris Johnson",
+                          "Ukraine", "Kirby"], "demonyms": ["", "Ukrainian", ""], "metonyms": ["", "Kyiv", ""]})
+    book = parse_codebook(JOHNSON + "  - id: ukraine\n    label: Ukraine\n    type: country\n    aliases: [Kyiv]\n")
+    assert label_known(frame, book)["actor_id"].tolist() == ["johnson", "ukraine", ""]
+    assert label_known(frame, None)["actor_id"].tolist() == ["", "", ""]
+    texts = corpus("Boris Johnson met Mr. Kirby.", "Johnson said Kirby was late.")
+    unlabelled, _ = discover_unlabelled(texts)
+    assert label_known(unlabelled, parse_codebook(JOHNSON)).equals(discover(texts, parse_codebook(JOHNSON)))
