@@ -100,7 +100,7 @@ class Workspace:
         """Every name the corpus uses often, merged and typed, without the codebook
         (:func:`analysis.corpus.candidates.discover_unlabelled`), cached by the articles alone.
 
-        Finding them scans every article (about 15 CPU s on the 2,812 Q1 articles, each time
+        Finding them scans every article (about 10 CPU s on the 2,812 Q1 articles, each time
         notebook 00 runs); they do not depend on the codebook, so the cache entry
         (``candidates/<key>`` beside the annotations) serves every codebook edit too.
         """
