@@ -312,15 +312,17 @@ def show_figure(fig: Figure, name: str, caption: str = "", *, folder: str | Path
 
 def thumbnail_png(image: Any) -> bytes:
     """PNG bytes of ``image`` (RGB) scaled to :data:`THUMBNAIL_WIDTH` pixels wide (a box reduction,
-    then Lanczos) with a 256-colour palette (median cut, no dithering): small, and deterministic."""
+    then Lanczos) with a palette of at most 256 colours (fast octree, no dithering): small, and
+    deterministic. The octree and zlib's default effort take about 0.01 s a figure, against 0.045 s
+    for median cut and ``optimize``, for files of about the same size that look the same at 480 px."""
     from PIL import Image
 
     factor = image.width // (2 * THUMBNAIL_WIDTH)
     small = image.reduce(factor) if factor > 1 else image.copy()
     small.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 8), Image.Resampling.LANCZOS)
-    small = small.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small = small.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = BytesIO()
-    small.save(buffer, format="png", optimize=True)
+    small.save(buffer, format="png")
     return buffer.getvalue()
 
 

@@ -6,7 +6,7 @@
 * :data:`SORT_SCRIPT` makes every ``table.sortable`` sort by a column when its header button
   is clicked (numbers by value, largest first; text alphabetically; empty cells last):
   a few lines of inline script, nothing fetched.
-* :func:`write_thumbnails` writes a small PNG per figure (480 pixels wide, 256 colours;
+* :func:`write_thumbnails` writes a small PNG per figure (480 pixels wide, a palette of 256 colours at most;
   :func:`analysis.plots.export.thumbnail_png`) for the index, which used to load every 300-dpi
   PNG, where the kernel that exported the figure has not written it already.
 
@@ -147,7 +147,7 @@ def write_thumbnails(figures: Path, manifest: Mapping[str, Any], folder: Path) -
     """A small PNG per figure of ``manifest`` with a PNG in ``figures``: name → file name in ``folder``.
 
     Each is the exported PNG scaled by :func:`~analysis.plots.export.thumbnail_png` (a box reduction, then
-    Lanczos) with a 256-colour palette (no dithering): a tenth of the size or less, and the
+    Lanczos) with a palette of at most 256 colours (no dithering): a tenth of the size or less, and the
     same bytes for the same figure. A thumbnail newer than its figure is kept, so the batch
     can call this as notebooks finish and once more at the end.
     """
