@@ -56,7 +56,8 @@ def html_pages(run: Path) -> None:
     notebooks = sorted((run / "notebooks").glob("*.ipynb"))
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
-        seconds, (expected, _) = cpu(plain.from_notebook_node, nbformat.from_dict(nb), resources={"metadata": {"name": "t"}})
+        seconds, (expected, _) = cpu(plain.from_notebook_node, nbformat.from_dict(nb),
+                                     resources={"metadata": {"name": "t"}})
         old.append(seconds)
         seconds, (page, _) = cpu(ours.from_notebook_node, nbformat.from_dict(nb), resources={"metadata": {"name": "t"}})
         new.append(seconds)

@@ -75,6 +75,7 @@ FORMATS_VARIABLE = "MEDIA_ANALYSIS_FIGURE_FORMATS"
 #: exports (the batch report's ``thumbnails/``), made from the pixels already drawn: the report
 #: then need not read each 300-dpi PNG back (half of a thumbnail's cost).
 THUMBNAILS_VARIABLE = "MEDIA_ANALYSIS_THUMBNAILS"
+#: Width in pixels of an index thumbnail (1.5 times the 20em a figure takes on the index: sharp enough for a preview).
 THUMBNAIL_WIDTH = 480
 _SLUG = re.compile(r"[^a-z0-9]+")
 

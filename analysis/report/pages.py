@@ -25,7 +25,6 @@ from analysis.markup import escape
 NAV_MARKER = "<!--media-analysis:navigation-->"
 #: Heading levels listed in a report's contents.
 TOC_LEVELS = ("h1", "h2", "h3")
-#: Width in pixels of an index thumbnail (1.5 times the 20em a figure takes on the index: sharp enough for a preview).
 
 NAV_STYLE = """
 nav.report-nav { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 0.9em; margin: 0 0 1.5em;
@@ -146,9 +145,8 @@ SORT_SCRIPT = """(function () {
 def write_thumbnails(figures: Path, manifest: Mapping[str, Any], folder: Path) -> dict[str, str]:
     """A small PNG per figure of ``manifest`` with a PNG in ``figures``: name → file name in ``folder``.
 
-    Each is the exported PNG scaled by :func:`~analysis.plots.export.thumbnail_png` (a box reduction, then
-    Lanczos) with a palette of at most 256 colours (no dithering): a tenth of the size or less, and the
-    same bytes for the same figure. A thumbnail newer than its figure is kept, so the batch
+    Each is the exported PNG scaled by :func:`~analysis.plots.export.thumbnail_png`: a tenth of
+    the size or less, and the same bytes for the same figure. A thumbnail newer than its figure is kept, so the batch
     can call this as notebooks finish and once more at the end.
     """
     written: dict[str, str] = {}
@@ -167,7 +165,8 @@ def write_thumbnails(figures: Path, manifest: Mapping[str, Any], folder: Path) -
 
 
 def write_thumbnail(source: Path, target: Path) -> Path:
-    """``source`` (a PNG) as a thumbnail (:func:`~analysis.plots.export.thumbnail_png`) at ``target``, written atomically."""
+    """``source`` (a PNG) as a thumbnail (:func:`~analysis.plots.export.thumbnail_png`) at ``target``,
+    written atomically."""
     from PIL import Image
 
     from analysis.plots.export import thumbnail_png
