@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from analysis.corpus.codebook import Codebook, Descriptor
-from analysis.corpus.mention_spans import Mention, _trie_regex
+from analysis.corpus.mention_spans import Mention, word_start_regex
 
 NAMED_KINDS = frozenset({"name", "title", "surname"})
 _APPOSITION_AFTER = re.compile(r"\s*,?\s*")
@@ -57,7 +57,7 @@ def descriptor_matcher(codebook: Codebook) -> DescriptorMatcher:
             roles.setdefault(descriptor.role, {}).setdefault(actor.id, []).append(descriptor)
     if not owners:
         return DescriptorMatcher(None, {}, {}, {})
-    phrases = re.compile(r"(?<![\w.])" + _trie_regex(owners) + r"(?![\w-])", re.IGNORECASE)
+    phrases = re.compile(word_start_regex(owners, not_after=r"[\w.]") + r"(?![\w-])", re.IGNORECASE)
     titled = {role: _titled_pattern(role) for role in roles}
     return DescriptorMatcher(phrases, {k: tuple(v) for k, v in owners.items()},
                              {role: {a: tuple(d) for a, d in by.items()} for role, by in roles.items()}, titled)

@@ -133,7 +133,7 @@ def matcher(codebook: Codebook) -> ActorMatcher:
         surnames=surnames,
         # "he said", not "said he": in news prose "X said he would..." makes "he" the
         # subject of the reported clause, not a speaker.
-        pronoun_attribution=re.compile(rf"([Hh]e|[Ss]he) (?:{verbs})(?!\w)"),
+        pronoun_attribution=re.compile(rf"(He|he|She|she) (?:{verbs})(?!\w)"),  # literal branches: a fast scan
         speaker_after=re.compile(rf"(?:,[^,\"“”]{{1,80}},)?\s+(?:{verbs})\b"),
         speaker_before=re.compile(rf"\b(?:{verbs}|according to)\s+$"),
     )
