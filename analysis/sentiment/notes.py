@@ -37,7 +37,7 @@ _WHAT = {
     "minilm-ft": "optional `minilm` extra: all-MiniLM-L6-v2 fine-tuned on NewsMTSC `train` (the target in square "
                  "brackets; [CLS] and the mean of the target's word pieces into a linear layer; all 6 layers and the "
                  "head trained, the embeddings kept as pre-trained; AdamW at 5e-5 for 3 epochs, linear warm-up and "
-                 "decay; fitted on a seeded 80% of `train`, the epoch chosen on the other 20%; seeded, "
+                 "decay; the recipe chosen on a seeded held-out 20% of `train`, then fitted on all of it; seeded, "
                  "CPU), weights made once by `make sentiment-model` into the user cache folder with a provenance file",
 }
 
