@@ -107,11 +107,11 @@ def _scores(y: np.ndarray, probs: np.ndarray) -> dict[str, float]:
 
 def fit(items: Sequence[tuple[str, int, int]], y: np.ndarray, settings: FineTune, *, seed: int = 0,
         held: tuple[Sequence[tuple[str, int, int]], np.ndarray] | None = None,
-        keep_best: bool = False, log: Callable[[str], None] = lambda m: None) -> tuple[Any, list[dict]]:
-    """Fine-tune a fresh classifier on ``items`` / ``y``; (model, per-epoch history, with held-out scores if given).
+        log: Callable[[str], None] = lambda m: None) -> tuple[Any, list[dict]]:
+    """Fine-tune a fresh classifier on ``items`` / ``y``; (model after the last epoch, per-epoch history).
 
-    ``keep_best`` returns the weights of the epoch with the best held-out macro-F1 (the
-    earliest of equals: early stopping on data held out of the fit), else those of the last.
+    With ``held`` (items, labels) each epoch's history row also scores them (how the recipe and
+    its number of epochs were chosen, and how each CV fold is scored).
     """
     import torch
 
@@ -147,7 +147,6 @@ def fit(items: Sequence[tuple[str, int, int]], y: np.ndarray, settings: FineTune
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: (step + 1) / warm if step < warm else max(0.0, (total - step) / max(1, total - warm)))
     history = []
-    best: tuple[float, dict] | None = None
     for epoch in range(1, settings.epochs + 1):
         model.train()
         loss_sum = 0.0
@@ -173,12 +172,8 @@ def fit(items: Sequence[tuple[str, int, int]], y: np.ndarray, settings: FineTune
                     z[rows] = model.upper(hidden, mask, target_mask, k).double().numpy()
             p = np.exp(z - z.max(axis=1, keepdims=True))
             row["held_out"] = _scores(np.asarray(held[1]), p / p.sum(axis=1, keepdims=True))
-            if keep_best and (best is None or row["held_out"]["macro_f1"] > best[0]):
-                best = (row["held_out"]["macro_f1"], {k: v.detach().clone() for k, v in model.state_dict().items()})
         history.append(row)
         log(f"epoch {epoch}: {row}")
-    if best is not None:
-        model.load_state_dict(best[1])
     return model.eval(), history
 
 

@@ -10,7 +10,7 @@ Reimers & Gurevych 2019) and weights made once on this machine by::
 weights go to a user cache folder, never into git: ``$MEDIA_ANALYSIS_MODELS/minilm-ft-v2``
 or else ``<user cache>/media-analysis/models/minilm-ft-v2`` (platformdirs; on Linux
 ``~/.cache/media-analysis/...``), as ``model.safetensors`` beside ``provenance.json``
-(data sha256, seed, settings, selection figures, weights sha256). Nothing is downloaded.
+(data sha256, seed, settings, per-epoch loss, the CV record, weights sha256). Nothing is downloaded.
 
 The model (:func:`classifier`): the sentence with the target wrapped in square brackets
 (``"[Putin] blamed ..."``) goes through the encoder; the ``[CLS]`` vector and the mean of
