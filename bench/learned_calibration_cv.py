@@ -29,7 +29,7 @@ from analysis.paths import SHARED  # noqa: E402
 from analysis.sentiment import train as T  # noqa: E402
 from analysis.sentiment.newsmtsc import LABELS, f1_scores, read_newsmtsc  # noqa: E402
 from analysis.sentiment.polarity import labels_from_scores, lead_scores  # noqa: E402
-from analysis.sentiment.target_model import load_model  # noqa: E402
+from analysis.sentiment.target_model import _softmax, load_model  # noqa: E402
 
 
 def out_of_fold_logits(path: Path, *, k: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -38,23 +38,16 @@ def out_of_fold_logits(path: Path, *, k: int = 5, seed: int = 0) -> tuple[np.nda
     chosen = model.meta["chosen"]
     targets = read_newsmtsc(path)
     y = np.array([LABELS.index(t.label) for t in targets])
-    feats = T.featurize(targets, model.settings)
     fold = T.folds(targets, k=k, seed=seed)
-    z = np.zeros((len(y), 3))
-    for i in range(k):
-        fit = fold != i
-        part = [f for f, m in zip(feats, fit) if m]
-        index = T._vocab(part, chosen["min_count"])
-        W, b = T.fit_softmax(T._matrix(part, index), y[fit], len(index), l2=chosen["l2"], seed=seed)
-        z[~fit] = T._logits(T._matrix([f for f, m in zip(feats, fit) if not m], index), W, b)[0]
+    z = T.out_of_fold_logits(T.featurize(targets, model.settings), y, fold, l2=chosen["l2"],
+                             min_count=chosen["min_count"], seed=seed)
     return z, y, fold
 
 
 def macro_f1(z: np.ndarray, y: np.ndarray) -> float:
     """Macro-F1 of logits ``z`` against gold ``y``, labels by the lead rule."""
-    p = np.exp(z - z.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    return f1_scores([LABELS[c] for c in y], list(labels_from_scores(lead_scores(p))))["macro_f1"]
+    labels = labels_from_scores(lead_scores(_softmax(z)))
+    return f1_scores([LABELS[c] for c in y], list(labels))["macro_f1"]
 
 
 def nested(z: np.ndarray, y: np.ndarray, fold: np.ndarray, grid: np.ndarray) -> list[dict]:

@@ -144,21 +144,29 @@ def folds(targets: Sequence[Target], *, k: int = 5, seed: int = 0) -> np.ndarray
     return np.array([fold_of[t.group] for t in targets])
 
 
+def out_of_fold_logits(feats: list[tuple[list[str], dict[str, float]]], y: np.ndarray, fold: np.ndarray, *,
+                       l2: float, min_count: int = MIN_COUNT, seed: int = 0) -> np.ndarray:
+    """Logits ``(n, 3)`` of every target, each from the model fitted on the folds other than its own."""
+    z = np.zeros((len(y), 3))
+    for i in np.unique(fold).tolist():
+        fit = fold != i
+        part = [f for f, m in zip(feats, fit) if m]
+        index = _vocab(part, min_count)
+        W, b = fit_softmax(_matrix(part, index), y[fit], len(index), l2=l2, seed=seed)
+        z[~fit] = _logits(_matrix([f for f, m in zip(feats, fit) if not m], index), W, b)[0]
+    return z
+
+
 def cross_validate(path: Path, settings: Settings, l2: float, *, k: int = 5, seed: int = 0, log=None) -> dict:
     """k-fold CV over ``path`` by sentence of one setting: per-fold and mean +- sd macro-F1 (for reports)."""
     say = log or (lambda *a: None)
     targets = read_newsmtsc(path)
     y = np.array([LABELS.index(t.label) for t in targets])
-    feats = featurize(targets, settings)
     fold = folds(targets, k=k, seed=seed)
+    z = out_of_fold_logits(featurize(targets, settings), y, fold, l2=l2, seed=seed)
     f1 = []
     for i in range(k):
-        fit = fold != i
-        part = [f for f, m in zip(feats, fit) if m]
-        index = _vocab(part, MIN_COUNT)
-        W, b = fit_softmax(_matrix(part, index), y[fit], len(index), l2=l2, seed=seed)
-        pred = _predict(_matrix([f for f, m in zip(feats, fit) if not m], index), W, b)
-        f1.append(_scores(y[~fit], pred)["macro_f1"])
+        f1.append(_scores(y[fold == i], z[fold == i].argmax(axis=1))["macro_f1"])
         say(f"fold {i}: macro-F1 {f1[-1]:.4f}")
     return {"k": k, "seed": seed, "by": "sentence", "folds": f1,
             "macro_f1_mean": round(float(np.mean(f1)), 4), "macro_f1_sd": round(float(np.std(f1, ddof=1)), 4)}
