@@ -15,6 +15,7 @@ as ``tcp://scheduler:8786`` uses an existing cluster. A scheduler that does not 
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +27,25 @@ from analysis.errors import InputError, require_count
 RETRIES = 3
 #: Seconds to wait for an existing Dask scheduler (``address``) before saying it cannot be reached.
 CONNECT_TIMEOUT = 5
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a batch with Python's cyclic garbage collector paused, restoring its state after.
+
+    A batch allocates millions of short-lived tuples, lists and match objects that reference
+    counting frees at once; the cyclic collector would still scan the survivors every 700
+    allocations, about a tenth of annotation's CPU time, to find no cycles worth collecting.
+    What a batch leaves behind is bounded by its size (128 articles) and is collected when
+    the collector resumes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -56,6 +56,7 @@ import pandas as pd
 from analysis.annotate import mention_layer, reuse, text_layer
 from analysis.annotate import cache as caching
 from analysis.annotate.cache import ANNOTATION_VERSION, BASE_TABLES, TEXT_TABLES, cache_problem
+from analysis.annotate.engines import collector_paused, run_tasks
 from analysis.corpus.codebook import Codebook
 from analysis.errors import InputError, require_count
 from analysis.paths import cache_dir
@@ -425,20 +426,24 @@ def concat_tables(results: Iterable[dict[str, pd.DataFrame]]) -> dict[str, pd.Da
 
 
 def _annotate_chunk(records: list[dict], codebook: Codebook, settings: Settings) -> dict[str, pd.DataFrame]:
-    return annotate_records(records, codebook, settings=settings)
+    """Every layer of a chunk (the engines' unit of work; the collector paused, see :func:`collector_paused`)."""
+    with collector_paused():
+        return annotate_records(records, codebook, settings=settings)
 
 
 def _mentions_chunk(records: list[dict], tables: Mapping[str, pd.DataFrame], codebook: Codebook, settings: Settings,
                     layers: bool) -> dict[str, pd.DataFrame]:
     """The mention layer of a chunk from its cached ``sentences`` (and its ``mentions``, if already made)."""
     chosen = settings if layers else Settings(**{**asdict(settings), "layers": ()})
-    return annotate_mentions(records, tables, codebook, settings=chosen, mentions=tables.get("mentions"))
+    with collector_paused():
+        return annotate_mentions(records, tables, codebook, settings=chosen, mentions=tables.get("mentions"))
 
 
 def _layer_chunk(records: list[dict], tables: Mapping[str, pd.DataFrame], codebook: Codebook, settings: Settings,
                  layer: str) -> dict[str, pd.DataFrame]:
     """One layer's mention part for a chunk, given the chunk's tables it reads."""
-    return _function(LAYERS[layer].mentions)(pd.DataFrame(records), dict(tables), codebook, settings)
+    with collector_paused():
+        return _function(LAYERS[layer].mentions)(pd.DataFrame(records), dict(tables), codebook, settings)
 
 
 def _chunks(records: list[dict], size: int = 128) -> list[list[dict]]:
@@ -448,8 +453,6 @@ def _chunks(records: list[dict], size: int = 128) -> list[list[dict]]:
 def _run(function: Callable, tasks: list[tuple], *, engine: Engine, workers: int | None,
          progress: bool, dask_address: str | None) -> list[dict[str, pd.DataFrame]]:
     from tqdm import tqdm
-
-    from analysis.annotate.engines import run_tasks
 
     sizes = iter([len(task[0]) for task in tasks])
     with tqdm(total=sum(len(task[0]) for task in tasks), desc="annotate", unit="article",

@@ -129,7 +129,8 @@ def _word_families(tables: FeatureTables, chunk: Chunk, at: _Rows) -> np.ndarray
     fam, lo, hi = _interval_arrays(geo, np.ones(len(geo), dtype=bool), tables.settings)
     width = len(chunk.mc) + 1
     prefix = np.zeros((tables.family_t.shape[0], width), dtype=np.int32)  # |sums| <= 127 * tokens
-    np.cumsum(tables.family_t[:, chunk.mc], axis=1, out=prefix[:, 1:])  # rows (family, class): contiguous
+    np.take(tables.family_t, chunk.mc, axis=1, out=prefix[:, 1:])  # rows (family, class): contiguous
+    np.cumsum(prefix, axis=1, out=prefix)  # in place: over twice as fast as a cumsum of a gathered copy
     row = (fam[:, :, None] * 3 + np.arange(3)) * width
     flat = prefix.ravel()
     return (flat[row + hi[:, :, None]] - flat[row + lo[:, :, None]]).sum(axis=1, dtype=np.int64)
