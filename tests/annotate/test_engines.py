@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -15,11 +16,28 @@ from analysis.corpus.reader import read_corpus
 from analysis.annotate.dataset import Dataset, annotate_dataset
 from analysis.framing.partitioned import partitioned_salience
 from analysis.terms.partitioned import partitioned_term_counts
-from analysis.annotate.engines import run_tasks
+from analysis.annotate.engines import collector_paused, run_tasks
 from analysis.errors import InputError
 from analysis.paths import DEFAULT_CODEBOOK, PROJ_ROOT, Q1_CORPUS
 from analysis.framing.salience import actor_salience
 from conftest import require_shared
+
+
+def test_collector_paused_restores_the_collector_state():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("a batch that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
 
 
 def _square(x: int) -> int:
