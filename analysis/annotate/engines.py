@@ -35,9 +35,9 @@ def collector_paused() -> Iterator[None]:
 
     A batch allocates millions of short-lived tuples, lists and match objects that reference
     counting frees at once; the cyclic collector would still scan the survivors every 700
-    allocations, about a tenth of annotation's CPU time, to find no cycles worth collecting.
-    What a batch leaves behind is bounded by its size (128 articles) and is collected when
-    the collector resumes.
+    allocations to find no cycles worth collecting (about 0.4 CPU s: 2-3% of a cold annotation
+    of the Q1 corpus, a tenth of a 700-article one; ``bench/bench_speed.py``). What a batch
+    leaves behind is bounded by its size (128 articles) and is collected when the collector resumes.
     """
     enabled = gc.isenabled()
     gc.disable()
