@@ -425,25 +425,26 @@ def concat_tables(results: Iterable[dict[str, pd.DataFrame]]) -> dict[str, pd.Da
     return {name: pd.concat([r[name] for r in results if name in r], ignore_index=True) for name in names}
 
 
+# The engines' units of work below run with the cyclic collector paused (see :func:`collector_paused`).
+@collector_paused()
 def _annotate_chunk(records: list[dict], codebook: Codebook, settings: Settings) -> dict[str, pd.DataFrame]:
-    """Every layer of a chunk (the engines' unit of work; the collector paused, see :func:`collector_paused`)."""
-    with collector_paused():
-        return annotate_records(records, codebook, settings=settings)
+    """Every layer of a chunk."""
+    return annotate_records(records, codebook, settings=settings)
 
 
+@collector_paused()
 def _mentions_chunk(records: list[dict], tables: Mapping[str, pd.DataFrame], codebook: Codebook, settings: Settings,
                     layers: bool) -> dict[str, pd.DataFrame]:
     """The mention layer of a chunk from its cached ``sentences`` (and its ``mentions``, if already made)."""
     chosen = settings if layers else Settings(**{**asdict(settings), "layers": ()})
-    with collector_paused():
-        return annotate_mentions(records, tables, codebook, settings=chosen, mentions=tables.get("mentions"))
+    return annotate_mentions(records, tables, codebook, settings=chosen, mentions=tables.get("mentions"))
 
 
+@collector_paused()
 def _layer_chunk(records: list[dict], tables: Mapping[str, pd.DataFrame], codebook: Codebook, settings: Settings,
                  layer: str) -> dict[str, pd.DataFrame]:
     """One layer's mention part for a chunk, given the chunk's tables it reads."""
-    with collector_paused():
-        return _function(LAYERS[layer].mentions)(pd.DataFrame(records), dict(tables), codebook, settings)
+    return _function(LAYERS[layer].mentions)(pd.DataFrame(records), dict(tables), codebook, settings)
 
 
 def _chunks(records: list[dict], size: int = 128) -> list[list[dict]]:
