@@ -12,7 +12,8 @@ are mean-pooled four ways: the whole sentence, the target's own word pieces,
 the pieces left of it and right of it (4 x 384 features). A multinomial
 logistic head (numpy, L2, standardised features) trained on NewsMTSC
 ``train`` turns them into class log-probabilities, which are added to those
-of the default learned model (:mod:`analysis.sentiment.target_model`): the final
+of the learned model's wide half alone (``resources/target_sentiment_wide.json``,
+:mod:`analysis.sentiment.target_model`; the default adds a deep half since): the final
 probabilities are the normalised product of the two models'.
 
 Training (``devtest_mt`` is never read; L2 chosen on the seeded 20% held-out
@@ -40,7 +41,7 @@ import numpy as np
 
 from analysis.paths import RESOURCES
 from analysis.sentiment.newsmtsc import LABELS, read_newsmtsc, train_record
-from analysis.sentiment.target_model import load_model
+from analysis.sentiment.target_model import WIDE_MODEL_PATH, load_model
 from analysis.sentiment.train import (
     MIN_COUNT,
     _logits,
@@ -187,7 +188,7 @@ def predict_proba(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> np.
     """
     if not items:
         return np.zeros((0, 3))
-    sparse = np.array([p[0] for p in load_model().score_many(items)])
+    sparse = np.array([p[0] for p in load_model(WIDE_MODEL_PATH).score_many(items)])
     X = embed([(s, spans[0][0], spans[0][1]) for s, spans in items])
     return _softmax(np.log(np.maximum(sparse, 1e-300)) + head_log_proba(load_head(), X))
 
@@ -195,7 +196,7 @@ def predict_proba(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> np.
 # -- training ------------------------------------------------------------------
 
 def _sparse_log_proba(feats, y, fit: np.ndarray, settings_l2: float, seed: int) -> np.ndarray:
-    """Log-probabilities on ``~fit`` of the default learned model refitted on ``fit``."""
+    """Log-probabilities on ``~fit`` of the learned model's wide half refitted on ``fit``."""
     part = [f for f, m in zip(feats, fit) if m]
     index = _vocab(part, MIN_COUNT)
     W, b = fit_softmax(_matrix(part, index), y[fit], len(index), l2=settings_l2, seed=seed)
@@ -218,7 +219,7 @@ def train(path: Path, *, seed: int = 0, cache: Path | None = None, cv: int = 5, 
         if cache is not None:
             np.save(cache, X.astype(np.float32))
     say(f"embedded {len(targets)} targets ({time.time() - t_start:.0f}s)")
-    sparse_model = load_model()
+    sparse_model = load_model(WIDE_MODEL_PATH)
     settings, sparse_l2 = sparse_model.settings, sparse_model.meta["chosen"]["l2"]
     feats = featurize(targets, settings)
     # 1. L2 of the head: macro-F1 of the fused model on the seeded held-out 20% of train
@@ -259,7 +260,7 @@ def train(path: Path, *, seed: int = 0, cache: Path | None = None, cv: int = 5, 
         "grid": grid,
         "chosen": {"l2": l2, "max_length": MAX_LENGTH, "marking": "[target]"},
         f"cv_{cv}fold_by_sentence": cv_report,
-        "learned_model": "analysis/resources/target_sentiment_model.json (its settings and L2 refitted per fold)",
+        "learned_model": "analysis/resources/target_sentiment_wide.json (its settings and L2 refitted per fold)",
         "train_seconds": round(time.time() - t_start, 1),
     }
     return head, meta

@@ -22,11 +22,16 @@ __all__ = ["FIGURES", "figures", "target_note"]
 FIGURES = RESOURCES / "sentiment_methods.json"
 
 _WHAT = {
-    "learned": "a multinomial logistic regression (numpy) trained on NewsMTSC `train` over features of the words "
-               "that concern the mention: its clause (split at punctuation, 'but', 'while', 'who', ...), side and "
-               "distance, the region nearer to it than to any other actor, VADER lexicon valences (with negation), "
-               "its role (speaker of a speech verb, sentence subject, object of a preposition, inside a quote) "
-               "and 'but' contrast (`python -m analysis train-sentiment`)",
+    "learned": "two halves fitted together and scored in numpy: a wide half, weights of features of the words that "
+               "concern the mention (its clause, split at punctuation, 'but', 'while', 'who', ...; side and distance; "
+               "the region nearer to it than to any other actor; VADER lexicon valences with negation; its role: "
+               "speaker of a speech verb, sentence subject, object of a preposition, inside a quote; 'but' "
+               "contrast), and a deep half, a one-layer convolution over the sentence's words (embeddings "
+               "initialised from all-MiniLM-L6-v2's embedding of each word alone, plus VADER valences) pooled over "
+               "the words within 14 of the mention, with their distance to it and whether they are another actor. "
+               "Fitted on NewsMTSC `train` plus the actor mentions of a news corpus (Q1 2022) labelled by the "
+               "fine-tuned `minilm-ft` (knowledge distillation; "
+               "`python -m analysis train-sentiment --method learned --deep ARTICLES`)",
     "vader_sentence": "the whole sentence's VADER compound, the same for every actor in the sentence (baseline)",
     "vader_window": "VADER lexicon valences of the mention's clause and own region, weighted by distance "
                     "(no learning)",

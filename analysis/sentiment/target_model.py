@@ -1,17 +1,21 @@
-"""The learned target-sentiment model: multinomial logistic regression over named sparse features.
+"""The learned target-sentiment model: weights of named sparse features plus a small convolution.
 
-:class:`TargetModel` is trained on NewsMTSC ``train`` (Hamborg & Donnay 2021) by
-:mod:`analysis.sentiment.train` over the features of
-:mod:`analysis.sentiment.target_features`. It scores one named feature set
-(:meth:`TargetModel.predict_proba` of
-:func:`analysis.sentiment.target_features.target_features`: the readable
-reference) and all targets of many sentences at once
-(:meth:`TargetModel.score_many`: integer prefix sums over each sentence, the
-same floats to the last bit); weights are stored int8-quantised with a
-per-class scale (:func:`_quantise`). The model file
+The class scores of a target are the sum of a *wide* half, a multinomial logistic regression
+over the named features below, and, when the model has one, a *deep* half
+(:class:`analysis.sentiment.target_deep.DeepPart`), both fitted together by
+:mod:`analysis.sentiment.train_deep`.
+
+:class:`TargetModel` is trained on NewsMTSC ``train`` (Hamborg & Donnay 2021) over the
+features of :mod:`analysis.sentiment.target_features`. Its wide half scores one named
+feature set (:meth:`TargetModel.logits` of
+:func:`analysis.sentiment.target_features.target_features`: the readable reference);
+:meth:`TargetModel.score_many` and :meth:`TargetModel.score_targets` score all targets
+of many sentences at once (integer prefix sums over each sentence, the same floats to the
+last bit, plus the deep half's scores of each sentence); wide weights are stored
+int8-quantised with a per-class scale (:func:`_quantise`). The model file
 ``resources/target_sentiment_model.json`` (:func:`load_model`) records its
-provenance (data file and sha256, script, settings, held-out scores); it is
-written by ``python -m analysis.sentiment.train``.
+provenance (data file and sha256, script, settings, CV scores); it is written
+by ``python -m analysis train-sentiment --method learned --deep ARTICLES``.
 """
 
 from __future__ import annotations
@@ -29,11 +33,15 @@ import numpy as np
 from analysis.paths import RESOURCES
 from analysis.sentiment.newsmtsc import LABELS
 from analysis.sentiment.target_batch import FeatureTables, chunk_sums
+from analysis.sentiment.target_deep import DeepPart, encode
 from analysis.sentiment.target_features import Settings
 
 __all__ = ["TargetModel", "load_model"]
 
-MODEL_PATH = RESOURCES / "target_sentiment_model.json"
+MODEL_PATH = RESOURCES / "target_sentiment_model.json"  # the default: wide and deep halves
+#: The wide half alone, fitted on NewsMTSC ``train`` only (``python -m analysis.sentiment.train``): the
+#: base of the optional ``minilm`` method, whose head was trained on top of it.
+WIDE_MODEL_PATH = RESOURCES / "target_sentiment_wide.json"
 
 
 def _quantise(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,6 +70,7 @@ class TargetModel:
     settings: Settings = field(default_factory=Settings)
     meta: dict = field(default_factory=dict)
     memo_size: int = 50_000
+    deep: DeepPart | None = None  # the deep half (analysis.sentiment.target_deep), added to the class scores
 
     def __post_init__(self) -> None:
         q, scale = _quantise(np.asarray(self.weights, dtype=np.float64))
@@ -149,9 +158,12 @@ class TargetModel:
         out = np.empty((len(sentence), 3), dtype=np.float64)
         for first in range(0, len(sentences), chunk):
             lo, hi = np.searchsorted(sentence, [first, first + chunk])
-            qsum, num = chunk_sums(self._feature_tables(), sentences[first:first + chunk], sentence[lo:hi] - first,
-                                   starts[lo:hi], ends[lo:hi], self._num_keys)
-            out[lo:hi] = _softmax(self._z(qsum, num))
+            texts, local = sentences[first:first + chunk], sentence[lo:hi] - first
+            qsum, num = chunk_sums(self._feature_tables(), texts, local, starts[lo:hi], ends[lo:hi], self._num_keys)
+            z = self._z(qsum, num)
+            if self.deep is not None:
+                z = z + self.deep.logits(encode(texts, local, starts[lo:hi], ends[lo:hi]))
+            out[lo:hi] = _softmax(z)
         return out
 
     def _feature_tables(self) -> FeatureTables:
@@ -172,6 +184,7 @@ class TargetModel:
             "scale": [float(s) for s in self.scale],
             "features": names,
             "weights_int8_b64": base64.b64encode(self.q.astype(np.int8).tobytes()).decode("ascii"),
+            **({"deep": self.deep.to_json()} if self.deep is not None else {}),
         }
 
     @classmethod
@@ -184,6 +197,7 @@ class TargetModel:
         model.settings = Settings(**obj.get("settings", {}))
         model.meta = obj.get("meta", {})
         model.memo_size = 50_000
+        model.deep = DeepPart.from_json(obj["deep"]) if "deep" in obj else None
         model._setup(q, np.asarray(obj["scale"], dtype=np.float64))
         return model
 
@@ -200,8 +214,9 @@ def load_model(path: str | Path = MODEL_PATH) -> TargetModel:
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: target-sentiment model not found; train it with "
-            "'python -m analysis.train_sentiment --train ../shared/data/newsmtsc/train.jsonl "
-            "--out analysis/resources/target_sentiment_model.json'"
+            "'python -m analysis train-sentiment --method learned --deep ARTICLES --out PATH' (both halves; needs "
+            "the minilm extra and minilm-ft's weights) or 'python -m analysis train-sentiment --train "
+            "../shared/data/newsmtsc/train.jsonl --out PATH' (the wide half alone)"
         )
     with path.open(encoding="utf-8") as fh:
         return TargetModel.from_json(json.load(fh))

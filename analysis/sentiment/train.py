@@ -1,4 +1,8 @@
-"""Train the target-dependent sentiment model on NewsMTSC ``train``.
+"""Train the wide half of the target-dependent sentiment model on NewsMTSC ``train``.
+
+The wide half alone is the base of the optional ``minilm`` method
+(``resources/target_sentiment_wide.json``); the default model adds a deep half fitted together
+with it (:mod:`analysis.sentiment.train_deep`), which reuses this module's features and fit.
 
 A multinomial logistic regression (softmax, L2-penalised, full-batch Adam in
 numpy; seeded and deterministic) over the features of
@@ -10,7 +14,7 @@ context window, minimum feature count) are chosen by macro-F1 on a held-out
 ``train``. ``devtest_mt`` is never read here.
 
     python -m analysis.sentiment.train --train ../shared/data/newsmtsc/train.jsonl \\
-        --out analysis/resources/target_sentiment_model.json
+        --out analysis/resources/target_sentiment_wide.json
 """
 
 from __future__ import annotations

@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             method = arg.split("=", 1)[1]
             del args[i]
             break
+    if method in ("learned", "default") and any(a == "--deep" or a.startswith("--deep=") for a in args):
+        from analysis.sentiment.train_deep import main as deep_main
+
+        return deep_main(args)
     if method in ("learned", "default") and any(a == "--distill" or a.startswith("--distill=") for a in args):
         from analysis.sentiment.distill import main as distill_main
 

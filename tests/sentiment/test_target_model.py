@@ -24,15 +24,22 @@ def _span(sentence: str, word: str) -> tuple[int, int]:
 
 
 class TestFastPath:
-    """``TargetModel.score_many`` (prefix sums, one pass per sentence) == ``predict_proba(target_features)``."""
+    """``TargetModel.score_many`` (prefix sums, one pass per sentence) == the wide half's
+    ``logits(target_features)`` plus the deep half of that sentence alone, through the softmax."""
 
     @staticmethod
     def _reference(model, sentence, spans):
+        from analysis.sentiment.target_deep import encode
         from analysis.sentiment.target_features import target_features
+        from analysis.sentiment.target_model import _softmax
 
-        return np.array([model.predict_proba(*target_features(sentence, a, b, others=spans[:k] + spans[k + 1:],
-                                                              settings=model.settings))
+        wide = np.array([model.logits(*target_features(sentence, a, b, others=spans[:k] + spans[k + 1:],
+                                                       settings=model.settings))
                          for k, (a, b) in enumerate(spans)])
+        if model.deep is not None:
+            wide = wide + model.deep.logits(encode([sentence], np.zeros(len(spans), dtype=np.int64),
+                                                   np.array([a for a, _ in spans]), np.array([b for _, b in spans])))
+        return _softmax(wide)
 
     @pytest.mark.parametrize("sentence, words", [
         ("Putin blamed the escalating tensions on the U.S.", ["Putin", "U.S."]),
