@@ -160,13 +160,28 @@ def _net(n_words: int, n_features: int, s: DeepSettings, init: np.ndarray):
 
 def fit(data: Prepared, *, settings: Settings, deep: DeepSettings,
         log: Callable[[str], None] = lambda m: None) -> TargetModel:
-    """Both halves fitted on ``data``: a :class:`TargetModel` whose ``deep`` is set."""
+    """Both halves fitted on ``data``: a :class:`TargetModel` whose ``deep`` is set.
+
+    Seeded and deterministic on one machine (torch's deterministic algorithms, ``deep.threads``
+    threads); torch's global settings are restored afterwards.
+    """
+    import torch
+
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(deep.threads)
+    torch.use_deterministic_algorithms(True)
+    try:
+        return _fit(data, settings=settings, deep=deep, log=log)
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+
+
+def _fit(data: Prepared, *, settings: Settings, deep: DeepSettings, log: Callable[[str], None]) -> TargetModel:
     import torch
     import torch.nn.functional as F
 
     torch.manual_seed(deep.seed)
-    torch.set_num_threads(deep.threads)
-    torch.use_deterministic_algorithms(True)
     rng = np.random.default_rng(deep.seed)
     counts = Counter(w for enc in data.encoded for w in enc.word)
     vocabulary = sorted(w for w, c in counts.items() if c >= deep.min_count)
