@@ -21,7 +21,9 @@ positive).
 
 Result on the Q1 corpus (30,000 mentions; 5-fold CV macro-F1 of train): plain 0.6595,
 alpha 0.5 0.6515, with ``shift`` alpha 0.25 0.6530 and alpha 1 0.6551. Distillation did not
-help this student, so the shipped model stays the plain one.
+help this linear student, so the wide half (``resources/target_sentiment_wide.json``) stays
+fitted on ``train`` alone. The default model adds a deep half to it and distils through all of
+the corpus's mentions (:mod:`analysis.sentiment.train_deep`): there the transfer set helps.
 
     python -m analysis train-sentiment --method learned --distill ../shared/data/ukraine_media_2022q1/articles.csv
 """
@@ -213,8 +215,8 @@ def train(path: Path, corpus: Path, *, codebook: Path, seed: int = 0, alphas: Se
     """Choose alpha by CV on ``path`` (NewsMTSC train), refit on all of it plus the transfer set of ``corpus``.
 
     Measured on the Q1 corpus (``resources/sentiment_methods.json``, ``train.learned.distillation``):
-    no alpha > 0 beat the plain model in CV, with or without ``shift``, so the shipped model is
-    the plain one.
+    no alpha > 0 beat the plain model in CV, with or without ``shift``, so the wide half stays
+    the plain one (the default's deep half is distilled by :mod:`analysis.sentiment.train_deep`).
     """
     from analysis.annotate.pipeline import annotate_corpus
     from analysis.corpus.codebook import load_codebook
@@ -265,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import sys
 
     from analysis.paths import DEFAULT_CODEBOOK, SHARED
-    from analysis.sentiment.target_model import MODEL_PATH
+    from analysis.sentiment.target_model import WIDE_MODEL_PATH
     from analysis.sentiment.train import write_model
 
     parser = argparse.ArgumentParser(prog="python -m analysis train-sentiment --method learned --distill",
@@ -274,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="corpus whose actor mentions make the transfer set")
     parser.add_argument("--train", type=Path, default=SHARED / "data" / "newsmtsc" / "train.jsonl",
                         help="NewsMTSC train.jsonl")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH, help="model JSON to write")
+    parser.add_argument("--out", type=Path, default=WIDE_MODEL_PATH, help="model JSON to write (default: the wide half)")
     parser.add_argument("--codebook", type=Path, default=DEFAULT_CODEBOOK, help="codebook that finds the mentions")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--alpha", type=float, action="append", default=None,

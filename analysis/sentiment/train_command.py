@@ -1,9 +1,11 @@
 """``python -m analysis train-sentiment [--method learned|minilm-ft] ...``: which trainer gets the arguments.
 
-``--method learned`` (the default) trains the default model (:mod:`analysis.sentiment.train`,
-the JSON in ``analysis/resources``; with ``--distill ARTICLES`` distilled from ``minilm-ft`` through
-that corpus's mentions, :mod:`analysis.sentiment.distill`); ``--method minilm-ft`` fine-tunes all-MiniLM-L6-v2 into
-the user cache folder (:mod:`analysis.sentiment.finetune`; ``make sentiment-model``).
+``--method learned`` (the default) with ``--deep ARTICLES`` trains the default model, wide and deep
+halves distilled from ``minilm-ft`` through that corpus's mentions (:mod:`analysis.sentiment.train_deep`,
+``analysis/resources/target_sentiment_model.json``); without it the wide half alone
+(:mod:`analysis.sentiment.train`; with ``--distill ARTICLES`` distilled, :mod:`analysis.sentiment.distill`);
+``--method minilm-ft`` fine-tunes all-MiniLM-L6-v2 into the user cache folder
+(:mod:`analysis.sentiment.finetune`; ``make sentiment-model``).
 """
 
 from __future__ import annotations
