@@ -260,37 +260,53 @@ def train(path: Path, corpus: Path, *, codebook: Path, seed: int = 0, alphas: Se
                        meta=meta)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m analysis train-sentiment --method learned --distill ARTICLES [--train F] [--out F] ...``."""
+def command_parser(*, flag: str, out: Path, description: str):
+    """The options of both distilling trainers (this one and :mod:`analysis.sentiment.train_deep`):
+    the corpus after ``flag``, ``--train``, ``--out`` (default ``out``) and ``--codebook``."""
     import argparse
-    import datetime as _dt
-    import sys
 
     from analysis.paths import DEFAULT_CODEBOOK, SHARED
-    from analysis.sentiment.target_model import WIDE_MODEL_PATH
-    from analysis.sentiment.train import write_model
 
-    parser = argparse.ArgumentParser(prog="python -m analysis train-sentiment --method learned --distill",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--distill", type=Path, required=True, metavar="ARTICLES",
+    parser = argparse.ArgumentParser(prog=f"python -m analysis train-sentiment --method learned {flag}",
+                                     description=description)
+    parser.add_argument(flag, type=Path, required=True, metavar="ARTICLES",
                         help="corpus whose actor mentions make the transfer set")
     parser.add_argument("--train", type=Path, default=SHARED / "data" / "newsmtsc" / "train.jsonl",
                         help="NewsMTSC train.jsonl")
-    parser.add_argument("--out", type=Path, default=WIDE_MODEL_PATH, help="model JSON to write (default: the wide half)")
+    parser.add_argument("--out", type=Path, default=out, help=f"model JSON to write (default: {out.name})")
     parser.add_argument("--codebook", type=Path, default=DEFAULT_CODEBOOK, help="codebook that finds the mentions")
+    return parser
+
+
+def input_error(args, flag: str) -> str | None:
+    """Why a distilling trainer cannot start (an input file missing, the teacher unavailable), or None."""
+    from analysis.sentiment.methods import unavailable
+
+    corpus = getattr(args, flag.lstrip("-"))
+    for path, name in ((args.train, "--train"), (corpus, flag), (args.codebook, "--codebook")):
+        if not path.is_file():
+            return f"{name}: file not found: {path}"
+    if (reason := unavailable("minilm-ft")) is not None:
+        return f"the teacher is not available: {reason}"
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m analysis train-sentiment --method learned --distill ARTICLES [--train F] [--out F] ...``."""
+    import datetime as _dt
+    import sys
+
+    from analysis.sentiment.target_model import WIDE_MODEL_PATH
+    from analysis.sentiment.train import write_model
+
+    parser = command_parser(flag="--distill", out=WIDE_MODEL_PATH, description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--alpha", type=float, action="append", default=None,
                         help=f"transfer weight to try (repeatable; default {' '.join(map(str, ALPHAS))})")
     parser.add_argument("--shift", action="store_true", help="reweight the transfer set to train's class shares")
     args = parser.parse_args(argv)
-    for path, flag in ((args.train, "--train"), (args.distill, "--distill"), (args.codebook, "--codebook")):
-        if not path.is_file():
-            print(f"error: {flag}: file not found: {path}", file=sys.stderr)
-            return 2
-    from analysis.sentiment.methods import unavailable
-
-    if (reason := unavailable("minilm-ft")) is not None:
-        print(f"error: the teacher is not available: {reason}", file=sys.stderr)
+    if (error := input_error(args, "--distill")) is not None:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     model = train(args.train, args.distill, codebook=args.codebook, seed=args.seed, alphas=args.alpha or ALPHAS,
                   shift=args.shift, log=lambda m: print(m, file=sys.stderr, flush=True))

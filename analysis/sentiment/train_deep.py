@@ -316,32 +316,19 @@ def train(path: Path, corpus: Path, *, codebook: Path, deep: DeepSettings = Deep
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m analysis train-sentiment --method learned --deep ARTICLES [--train F] [--out F] [--cv K]``."""
-    import argparse
     import datetime as _dt
     import sys
 
-    from analysis.paths import DEFAULT_CODEBOOK, SHARED
-    from analysis.sentiment.methods import unavailable
+    from analysis.sentiment.distill import command_parser, input_error
     from analysis.sentiment.target_model import MODEL_PATH
     from analysis.sentiment.train import write_model
 
-    parser = argparse.ArgumentParser(prog="python -m analysis train-sentiment --method learned --deep",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--deep", type=Path, required=True, metavar="ARTICLES",
-                        help="corpus whose actor mentions make the transfer set")
-    parser.add_argument("--train", type=Path, default=SHARED / "data" / "newsmtsc" / "train.jsonl",
-                        help="NewsMTSC train.jsonl")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH, help="model JSON to write")
-    parser.add_argument("--codebook", type=Path, default=DEFAULT_CODEBOOK, help="codebook that finds the mentions")
+    parser = command_parser(flag="--deep", out=MODEL_PATH, description=__doc__.split("\n")[0])
     parser.add_argument("--cv", type=int, default=5, metavar="K", help="folds of the CV reported (0: none)")
     parser.add_argument("--threads", type=int, default=DeepSettings.threads, help="torch threads")
     args = parser.parse_args(argv)
-    for path, flag in ((args.train, "--train"), (args.deep, "--deep"), (args.codebook, "--codebook")):
-        if not path.is_file():
-            print(f"error: {flag}: file not found: {path}", file=sys.stderr)
-            return 2
-    if (reason := unavailable("minilm-ft")) is not None:
-        print(f"error: the teacher is not available: {reason}", file=sys.stderr)
+    if (error := input_error(args, "--deep")) is not None:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     model = train(args.train, args.deep, codebook=args.codebook, deep=DeepSettings(threads=args.threads), cv=args.cv,
                   log=lambda m: print(m, file=sys.stderr, flush=True))
