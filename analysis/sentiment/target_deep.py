@@ -204,7 +204,7 @@ class DeepPart:
     out_bias: np.ndarray
 
     def __post_init__(self) -> None:
-        self._ids = {w: j + 2 for j, w in enumerate(self.vocabulary)}
+        self._vocabulary = pa.array(self.vocabulary, type=pa.string())
         d = self.embedding.shape[1]
         # the convolution is linear in its inputs: each known word's share of it (embedding and valence, per
         # offset; the bias with the word itself) is looked up, never multiplied per batch, so a target's scores
@@ -217,9 +217,9 @@ class DeepPart:
         self._pair_share = (self.distance[:, None, :] + self.kind[None, :, :]).reshape(-1, self.conv.shape[2])
 
     def word_ids(self, words: Sequence[str]) -> np.ndarray:
-        """Embedding rows of words (1 for a word outside the vocabulary)."""
-        get = self._ids.get
-        return np.fromiter((get(w, 1) for w in words), dtype=np.int64, count=len(words))
+        """Embedding rows of words (1 for a word outside the vocabulary), looked up by Arrow in one pass."""
+        found = pc.index_in(pa.array(words, type=pa.string()), value_set=self._vocabulary)
+        return pc.fill_null(pc.add(found, 2), 1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     def logits(self, enc: Encoded, *, chunk: int = 1024) -> np.ndarray:
         """Class scores ``(enc.n_targets, 3)`` (float64; zeros for a target in a sentence without words).
@@ -232,20 +232,27 @@ class DeepPart:
         if not len(rows):
             return z
         ids = np.r_[self.word_ids(enc.word), -1]  # -1: the zero row, outside the sentence
-        s = np.take(self._word_share[1], ids[:-1], axis=0)
-        s += np.take(self._word_share[0], ids[enc.prev], axis=0)
-        s += np.take(self._word_share[2], ids[enc.next], axis=0)
+        shares = (ids[:-1], ids[enc.prev], ids[enc.next])  # rows of the word itself, its left and right neighbour
         unknown = np.flatnonzero(ids[:-1] == 1)  # the valences of words outside the vocabulary, added one by one
         valence = valences([enc.word[i] for i in unknown.tolist()])
         unknown, valence = unknown[valence != 0], valence[valence != 0]
+        # (receiving word, its valence, convolution offset): the word itself, its right and left neighbour
+        extra = [(at[at >= 0], valence[at >= 0], o) for o, at in ((1, unknown), (0, enc.next[unknown]),
+                                                                 (2, enc.prev[unknown]))]
         d = self.embedding.shape[1]
-        for o, neighbour in ((1, unknown), (0, enc.next[unknown]), (2, enc.prev[unknown])):
-            ok = neighbour >= 0
-            s[neighbour[ok]] += valence[ok, None] * self.conv[o, d]
-        s = np.vstack([s, np.full((1, s.shape[1]), -np.inf, dtype=np.float32)])  # window padding: ReLU gives 0
         for lo in range(0, len(rows), chunk):
             part = rows[lo:lo + chunk]
+            w0, w1 = int(enc.base[part].min()), int((enc.base[part] + enc.count[part]).max())
+            s = np.empty((w1 - w0 + 1, self.conv.shape[2]), dtype=np.float32)  # the chunk's sentences' words
+            np.take(self._word_share[1], shares[0][w0:w1], axis=0, out=s[:-1])
+            s[:-1] += np.take(self._word_share[0], shares[1][w0:w1], axis=0)
+            s[:-1] += np.take(self._word_share[2], shares[2][w0:w1], axis=0)
+            for at, value, o in extra:
+                keep = (at >= w0) & (at < w1)
+                s[at[keep] - w0] += value[keep, None] * self.conv[o, d]
+            s[-1] = -np.inf  # window padding: ReLU gives 0
             word, distance, kind = windows(enc, part)
+            word = np.where(word >= 0, word - w0, -1)
             c = s[word]
             c += self._pair_share[distance * 3 + kind]
             np.maximum(c, 0.0, out=c)
