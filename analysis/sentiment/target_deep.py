@@ -17,8 +17,11 @@ target-dependent CNNs, e.g. Huang & Carley 2018):
 * a linear layer maps the ``2h`` values to the three class scores.
 
 The weights are fitted jointly with the wide half (:mod:`analysis.sentiment.train_deep`);
-:func:`encode` is the one definition of the words, distances and kinds, used by training
-and scoring alike.
+:func:`encode` and :func:`windows` are the one definition of the words, distances and kinds,
+used by training and scoring alike. Scoring (:meth:`DeepPart.logits`) uses lookups,
+element-wise operations and sums in a fixed order only, so a target's scores are the same
+floats whatever else is scored in the same call (a matrix product's last bits depend on the
+batch's shape), and tables stay identical across engines, chunks and caches.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from operator import itemgetter
 from typing import NamedTuple, Sequence
 
 import numpy as np
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -48,9 +50,10 @@ class Encoded(NamedTuple):
     """Words of the sentences and the token ranges of ``n_targets`` targets, as flat arrays.
 
     ``word`` holds the normalised words of every distinct sentence, one after the other, with the
-    positions of their left and right neighbours in the same sentence (``prev``/``next``, -1 at the sentence's edge). Target ``i`` spans words
-    ``first[i]..last[i]`` (flat positions) of the sentence at ``base[i]`` with ``count[i]`` words;
-    ``cover[j]`` counts the targets of word ``j``'s sentence that span it.
+    positions of their left and right neighbours in the same sentence (``prev``/``next``, -1 at
+    the sentence's edge). Target ``i`` spans words ``first[i]..last[i]`` (flat positions) of the
+    sentence at ``base[i]`` with ``count[i]`` words; ``cover[j]`` counts the targets of word
+    ``j``'s sentence that span it.
     """
 
     word: list[str]
