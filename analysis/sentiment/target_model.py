@@ -97,7 +97,7 @@ class TargetModel:
         return z
 
     def logits(self, feats: list[str], num: dict[str, float]) -> np.ndarray:
-        """Class scores (log-odds up to a constant) of one feature set."""
+        """Class scores (log-odds up to a constant) of one feature set: the wide half's."""
         get = self.index.get
         rows = [j for j in map(get, feats) if j is not None]
         qsum = self.q[rows].sum(axis=0) if rows else np.zeros(3, dtype=np.int64)
@@ -105,7 +105,8 @@ class TargetModel:
         return self._z(qsum[None, :], numvec)[0]
 
     def predict_proba(self, feats: list[str], num: dict[str, float]) -> np.ndarray:
-        """Class probabilities (negative, neutral, positive)."""
+        """Class probabilities (negative, neutral, positive) of the wide half alone (no deep half: it needs
+        the sentence; :meth:`score_targets` scores both)."""
         return _softmax(self.logits(feats, num)[None, :])[0]
 
     # -- the fast path: many sentences at once -------------------------------
