@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from operator import itemgetter
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -37,26 +37,28 @@ from analysis.sentiment.target_tables import _OTHER, FeatureTables
 from analysis.sentiment.target_vector import Chunk, first_at_or_after, prefix_sums, vector_rows
 from analysis.sentiment.vader import fast_analyzer
 
-__all__ = ["chunk_sums"]
+__all__ = ["Joined", "chunk_sums", "join_tokens"]
 
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def chunk_sums(tables: FeatureTables, texts: Sequence[str], sent: np.ndarray, starts: np.ndarray,
-               ends: np.ndarray, num_keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+               ends: np.ndarray, num_keys: Sequence[str], *, joined: Joined | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Integer weight sums ``(m, 3)`` and numeric features ``(m, len(num_keys))`` of ``m`` targets.
 
     Target ``i`` is ``texts[sent[i]][starts[i]:ends[i]]``; ``sent`` is non-decreasing, and
     the other targets of its sentence are its ``others``. Rows of targets that another
     span overlaps come from the reference features; rows of sentences without tokens
-    stay zero (the model's bias alone), as in the reference fast path.
+    stay zero (the model's bias alone), as in the reference fast path. ``joined`` is
+    :func:`join_tokens` of ``texts`` when the caller has it already.
     """
     m = len(sent)
     qsum = np.zeros((m, 3), dtype=np.int64)
     num = np.zeros((m, len(num_keys)), dtype=np.float64)
     if not m:
         return qsum, num
-    tok = _tokens(tables, texts)
+    tok = _tokens(tables, texts, joined)
     t0, t1, has_tokens = _locate(tok, sent, starts, ends)
     o0, o1, others, plain = _geometry(sent, starts, ends, t0, t1, tok["n"][sent])
     for row in np.flatnonzero(has_tokens & ~plain).tolist():
@@ -78,28 +80,49 @@ def chunk_sums(tables: FeatureTables, texts: Sequence[str], sent: np.ndarray, st
     return qsum, num
 
 
-def _tokens(tables: FeatureTables, texts: Sequence[str]) -> dict[str, np.ndarray]:
+class Joined(NamedTuple):
+    """The tokens of many texts joined by line breaks (no token crosses one), found in one pass.
+
+    ``tokens`` and ``array`` (the same strings for Arrow), their ``starts``/``ends`` offsets in
+    the joined text; per text its offset there (``base``) and its length (``lengths``).
+    """
+
+    tokens: list[str]
+    array: pa.Array
+    starts: np.ndarray
+    ends: np.ndarray
+    base: np.ndarray
+    lengths: np.ndarray
+
+
+def join_tokens(texts: Sequence[str]) -> Joined:
+    """:class:`Joined` tokens of ``texts``: done once per chunk and shared by both halves of the model."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    base = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        base[1:] = np.cumsum(lengths[:-1] + 1)
+    pairs = _TOKEN_WS_RE.findall("\n".join(texts))
+    tokens = list(map(_SECOND, pairs))
+    token_array = pa.array(tokens, type=pa.string())
+    length = pc.utf8_length(token_array).to_numpy(zero_copy_only=False).astype(np.int64)
+    spaces = pc.utf8_length(pa.array(list(map(_FIRST, pairs)), type=pa.string())).to_numpy(zero_copy_only=False)
+    ends = np.cumsum(spaces.astype(np.int64) + length)
+    return Joined(tokens, token_array, ends - length, ends, base, lengths)
+
+
+def _tokens(tables: FeatureTables, texts: Sequence[str], joined: Joined | None = None) -> dict[str, np.ndarray]:
     """``_sentence_info`` of every sentence at once, as arrays over the concatenated tokens.
 
     Per token: ``nc`` (word code of the norm), ``val``, ``bound``, ``neg``, ``starts``/``ends``
     (offsets in the joined text); per sentence: ``base`` (its offset in the joined text),
     ``lo``/``n`` (its first token, its number of tokens), ``compound``, ``lead`` (leading
     capitalised words, counted up to 4: the rules only compare it with a position <= 3),
-    ``but``.
+    ``but``. ``joined`` is :func:`join_tokens` of ``texts`` when the caller has it already.
     """
-    joined = "\n".join(texts)
-    base = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        base[1:] = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1)
-    pairs = _TOKEN_WS_RE.findall(joined)
-    tokens = list(map(_SECOND, pairs))
-    token_array = pa.array(tokens, type=pa.string())
-    length = pc.utf8_length(token_array).to_numpy(zero_copy_only=False).astype(np.int64)
-    spaces = pc.utf8_length(pa.array(list(map(_FIRST, pairs)), type=pa.string())).to_numpy(zero_copy_only=False)
-    ends = np.cumsum(spaces.astype(np.int64) + length)
-    starts = ends - length
+    joined = join_tokens(texts) if joined is None else joined
+    tokens, token_array, starts, ends, base = joined.tokens, joined.array, joined.starts, joined.ends, joined.base
     lo = np.searchsorted(starts, base)
-    n = np.searchsorted(starts, base + np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))) - lo
+    n = np.searchsorted(starts, base + joined.lengths) - lo
     nc, val, neg = _lookups(tables, tokens, token_array)
     _flip_negated(val, neg, np.repeat(lo, n))
     but = first_at_or_after(tables.flags["but"][nc])[np.minimum(lo, max(len(nc) - 1, 0))] if len(nc) else lo

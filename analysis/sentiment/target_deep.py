@@ -30,14 +30,14 @@ import base64
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from typing import NamedTuple, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.sentiment.target_features import _TOKEN_WS_RE, _norm
+from analysis.sentiment.target_batch import Joined, join_tokens
+from analysis.sentiment.target_features import _norm
 from analysis.sentiment.vader import fast_analyzer
 
 __all__ = ["CLIP", "TARGET", "Encoded", "DeepPart", "concat", "encode", "valences", "windows"]
@@ -79,36 +79,27 @@ def valences(words: Sequence[str]) -> np.ndarray:
     return np.fromiter((lexicon.get(w, 0.0) for w in words), dtype=np.float32, count=len(words)) / np.float32(4.0)
 
 
-def _tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Tokens of ``texts`` joined by line breaks (no token crosses one), in one pass: the tokens, their start
-    and end offsets in the joined text, and each text's offset in it."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    text_base = np.r_[0, np.cumsum(lengths + 1)[:-1]] if len(texts) else lengths
-    pairs = _TOKEN_WS_RE.findall("\n".join(texts))
-    tokens = list(map(itemgetter(1), pairs))
-    length = pc.utf8_length(pa.array(tokens, type=pa.string())).to_numpy(zero_copy_only=False).astype(np.int64)
-    spaces = pc.utf8_length(pa.array(list(map(itemgetter(0), pairs)), type=pa.string())).to_numpy(
-        zero_copy_only=False).astype(np.int64)
-    tok_ends = np.cumsum(spaces + length)
-    return tokens, tok_ends - length, tok_ends, text_base
-
-
-def encode(texts: Sequence[str], sent: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Encoded:
+def encode(texts: Sequence[str], sent: np.ndarray, starts: np.ndarray, ends: np.ndarray, *,
+           joined: Joined | None = None) -> Encoded:
     """Words and target ranges of ``m`` targets: target ``i`` is ``texts[sent[i]][starts[i]:ends[i]]``.
 
     ``sent`` is non-decreasing; the other targets of a sentence are each target's others. A
     target in a sentence without words has ``count`` 0 (the deep half then adds nothing). A
     target's words are those its span overlaps, or for an empty or between-words span the word
-    starting nearest to it (``target_features._span_tokens``).
+    starting nearest to it (``target_features._span_tokens``). ``joined`` is
+    :func:`~analysis.sentiment.target_batch.join_tokens` of all of ``texts`` when the caller has
+    it already (the wide half's fast path tokenises the same chunk); otherwise only the texts
+    with targets are tokenised.
     """
     sent = np.asarray(sent, dtype=np.int64)
-    used = np.unique(sent)
-    tokens, tok_starts, tok_ends, text_base = _tokens([texts[s] for s in used.tolist()])
-    words = list(map(_norm_memo, tokens))
+    used = np.arange(len(texts)) if joined is not None else np.unique(sent)
+    if joined is None:
+        joined = join_tokens([texts[s] for s in used.tolist()])
+    tok_starts, tok_ends, text_base = joined.starts, joined.ends, joined.base
+    words = list(map(_norm_memo, joined.tokens))
     n = len(words)
     lo = np.searchsorted(tok_starts, text_base)
-    size = np.searchsorted(tok_starts, text_base + np.fromiter((len(texts[s]) for s in used.tolist()),
-                                                               dtype=np.int64, count=len(used))) - lo
+    size = np.searchsorted(tok_starts, text_base + joined.lengths) - lo
     u = np.searchsorted(used, sent)
     base, count = lo[u], size[u]
     a = text_base[u] + np.asarray(starts, dtype=np.int64)

@@ -32,7 +32,7 @@ import numpy as np
 
 from analysis.paths import RESOURCES
 from analysis.sentiment.newsmtsc import LABELS
-from analysis.sentiment.target_batch import FeatureTables, chunk_sums
+from analysis.sentiment.target_batch import FeatureTables, chunk_sums, join_tokens
 from analysis.sentiment.target_deep import DeepPart, encode
 from analysis.sentiment.target_features import Settings
 
@@ -160,10 +160,12 @@ class TargetModel:
         for first in range(0, len(sentences), chunk):
             lo, hi = np.searchsorted(sentence, [first, first + chunk])
             texts, local = sentences[first:first + chunk], sentence[lo:hi] - first
-            qsum, num = chunk_sums(self._feature_tables(), texts, local, starts[lo:hi], ends[lo:hi], self._num_keys)
+            joined = join_tokens(texts) if hi > lo else None  # tokenised once for both halves
+            qsum, num = chunk_sums(self._feature_tables(), texts, local, starts[lo:hi], ends[lo:hi], self._num_keys,
+                                   joined=joined)
             z = self._z(qsum, num)
             if self.deep is not None:
-                z = z + self.deep.logits(encode(texts, local, starts[lo:hi], ends[lo:hi]))
+                z = z + self.deep.logits(encode(texts, local, starts[lo:hi], ends[lo:hi], joined=joined))
             out[lo:hi] = _softmax(z)
         return out
 

@@ -130,13 +130,14 @@ def test_cross_validate_reports_each_alpha():
         assert r["macro_f1_mean"] == pytest.approx(np.mean(r["folds"]), abs=1e-4)
 
 
-def test_command_names_a_missing_corpus(tmp_path, capsys):
+@pytest.mark.parametrize("flag", ["--distill", "--deep"])  # both distilling trainers (distill.input_error)
+def test_command_names_a_missing_corpus(tmp_path, capsys, flag):
     from analysis.sentiment.train_command import main
 
     train = tmp_path / "train.jsonl"
     train.write_text("", encoding="utf-8")
-    code = main(["--method", "learned", "--distill", str(tmp_path / "missing.csv"), "--train", str(train),
+    code = main(["--method", "learned", flag, str(tmp_path / "missing.csv"), "--train", str(train),
                  "--out", str(tmp_path / "model.json")])
     assert code == 2
-    assert f"--distill: file not found: {tmp_path / 'missing.csv'}" in capsys.readouterr().err
+    assert f"{flag}: file not found: {tmp_path / 'missing.csv'}" in capsys.readouterr().err
     assert not (tmp_path / "model.json").exists()

@@ -1,4 +1,5 @@
-"""Tests for analysis.sentiment.train_deep: the data a joint fit takes, the command's errors, a tiny fit."""
+"""Tests for analysis.sentiment.train_deep: the data a joint fit takes and a tiny fit (the command's input
+errors are tested with distill's, which checks them for both trainers)."""
 
 from __future__ import annotations
 
@@ -38,18 +39,6 @@ def test_prepare_puts_gold_first_then_the_weighted_transfer_set():
     assert russia.word == ["russia", "and", "nato", "talked", "."]
     assert russia.first.tolist() == [0] and russia.cover.tolist() == [1, 0, 1, 0, 0]  # NATO: another target
     assert len(prepare(gold, transfer, soft, settings=Settings(), alpha=0.0).targets) == 3
-
-
-def test_command_names_a_missing_corpus(tmp_path, capsys):
-    from analysis.sentiment.train_command import main
-
-    train = tmp_path / "train.jsonl"
-    train.write_text("", encoding="utf-8")
-    code = main(["--method", "learned", "--deep", str(tmp_path / "missing.csv"), "--train", str(train),
-                 "--out", str(tmp_path / "model.json")])
-    assert code == 2
-    assert f"--deep: file not found: {tmp_path / 'missing.csv'}" in capsys.readouterr().err
-    assert not (tmp_path / "model.json").exists()
 
 
 def test_tiny_fit_scores_in_numpy_as_in_torch():
