@@ -79,3 +79,46 @@ def test_warm_kernel_runs_each_notebook_as_a_fresh_one_would(tmp_path):
     kept = nbformat.read(tmp_path / "broken-out.ipynb", as_version=4)
     assert not any(RESET_TAG in c.metadata.get("tags", []) for c in kept.cells)
     assert not list(tmp_path.glob(".*.ipynb"))  # no scratch files left
+
+
+def test_notebook_imports_are_the_top_level_imports_of_code_cells(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from analysis.report.notebooks import notebook_imports
+
+    cells = [new_markdown_cell("import not_code"), new_code_cell("%matplotlib inline\nimport json, os.path as p"),
+             new_code_cell("from analysis.paths import PROJ_ROOT\nfrom . import local\ndef f():\n    import inner"),
+             new_code_cell("this is not python (")]
+    nbformat.write(new_notebook(cells=cells), tmp_path / "a.ipynb")
+    nbformat.write(new_notebook(cells=[new_code_cell("import json\nimport csv")]), tmp_path / "b.ipynb")
+    assert notebook_imports([tmp_path / "a.ipynb", tmp_path / "b.ipynb"]) == ["analysis.paths", "csv", "json",
+                                                                              "os.path"]
+
+
+def test_a_prestarted_kernel_has_imported_and_runs_its_first_notebook_as_a_fresh_one(tmp_path):
+    """WarmKernels.prestart: the kernel boots while the caller works, importing the given modules (one
+    missing module stops nothing); its first notebook then starts from a fresh namespace, counted from 1."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from analysis.report.notebooks import KERNEL, WarmKernels
+
+    meta = {"kernelspec": {"name": KERNEL, "display_name": KERNEL, "language": "python"}}
+    code = "import sys\nprint(sorted(k for k in globals() if not k.startswith('_') and k not in ('In', 'Out', " \
+           "'exit', 'quit', 'get_ipython', 'open', 'sys')), 'tabnanny' in sys.modules, 'colorsys' in sys.modules)"
+    nbformat.write(new_notebook(cells=[new_code_cell(code)], metadata=meta), tmp_path / "probe.ipynb")
+    with WarmKernels(cwd=tmp_path) as kernels:
+        kernels.prestart(1, imports=["no_such_module_here", "tabnanny"])
+        warm = kernels.acquire()
+        assert warm.used  # its first notebook gets the reset cell
+        out = execute_notebook(tmp_path / "probe.ipynb", tmp_path / "probe-out.ipynb", cwd=tmp_path, warm=warm)
+    assert out.cells[0].outputs[0]["text"] == "[] True False\n"
+    assert out.cells[0].execution_count == 1
+
+
+def test_prestarted_kernels_nobody_used_are_shut_down(tmp_path):
+    from analysis.report.notebooks import WarmKernels
+
+    with WarmKernels(cwd=tmp_path) as kernels:
+        kernels.prestart(2)
+        managers = list(kernels._booting)
+    assert len(managers) == 2 and not any(manager.has_kernel for manager in managers)

@@ -74,7 +74,7 @@ import pandas as pd
 from analysis.errors import InputError, count_option
 from analysis.report import incremental
 from analysis.report.incremental import FIGURE_SCRATCH, Previous, collect_figures, figures_folder, reuse_unchanged
-from analysis.report.notebooks import WarmKernels
+from analysis.report.notebooks import WarmKernels, notebook_imports
 from analysis.report.plan import (CORPUS_FILE, RUN_KIND, NotebookRun, ReportPlan, ReportResult, check_run_folder,
                                   plan_report)
 from analysis.report.summary import actor_summary, input_hashes, package_versions, with_dossiers
@@ -164,16 +164,31 @@ def _finalise(staging: Path, out: Path, *, replace: bool) -> None:
     publish_folder(staging, out)
 
 
+def _prestarted(plan: ReportPlan, staging: Path) -> WarmKernels | None:
+    """The report's kernels, started before the annotation when every run will execute (a new
+    folder, or ``--force``): they boot and import the notebooks' modules meanwhile, on a core
+    the annotation leaves idle at times. ``None`` when runs may be reused: nothing started in vain."""
+    if not plan.runs or (plan.replace and not plan.force and plan.out.is_dir()):
+        return None
+    kernels = WarmKernels(env=kernel_environment(plan, staging))
+    kernels.prestart(min(plan.jobs, len(plan.runs)), imports=notebook_imports({run.source for run in plan.runs}))
+    return kernels
+
+
 def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[NotebookRun], NotebookRun],
-                   measure: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Execute every notebook (``plan.jobs`` kernels), export each as it ends, measure the actors.
+                   measure: Callable[[], pd.DataFrame], kernels: WarmKernels | None = None) -> pd.DataFrame:
+    """Execute every notebook (``plan.jobs`` kernels, ``kernels`` if started already), export each as it
+    ends, measure the actors.
 
     On Ctrl-C (or any error here) nothing more starts: queued notebooks are cancelled and
     the kernels stopped, so running notebooks end within a second and no thread goes on
     writing into ``staging`` once this returns.
     """
-    pending = [run for run in plan.runs if not run.reused]
+    # the corpus-level notebooks first, dossiers (short, and many) last: the kernels end close together
+    pending = sorted((run for run in plan.runs if not run.reused), key=lambda run: run.actor is not None)
     if not pending:  # every run reused: no kernel to start
+        if kernels is not None:
+            kernels.close()
         return with_dossiers(measure(), plan.runs)
     cwd = os.getcwd()  # papermill changes the process's working folder while a notebook runs
     # Imported here, in one thread: threads importing a package at the same moment can see it half
@@ -181,7 +196,7 @@ def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[Noteboo
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
     try:  # a thread of its own measures the actor summary, then exports each notebook to HTML
-        with WarmKernels(env=kernel_environment(plan, staging)) as kernels, \
+        with kernels or WarmKernels(env=kernel_environment(plan, staging)) as kernels, \
                 ThreadPoolExecutor(max_workers=plan.jobs) as pool, ThreadPoolExecutor(max_workers=1) as exporter:
             try:
                 measured = exporter.submit(measure)
@@ -231,8 +246,10 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
     plan.out.parent.mkdir(parents=True, exist_ok=True)
     staging = make_partial(plan.out.parent, plan.out.name)
     timings: dict[str, float] = {}
+    kernels = None
     try:
         _prepare(plan, staging)
+        kernels = _prestarted(plan, staging)
         _say(progress, f"annotating {plan.n_articles:,} article(s) (cached after the first run) ...")
         t = time.perf_counter()
         keys = warm_cache(plan, progress=progress)
@@ -249,7 +266,8 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
                        f"{f' ({reused} unchanged, reused)' if reused else ''} ...")
         t = time.perf_counter()
         summary = _run_notebooks(plan, staging, finish=_finisher(plan, staging, progress=progress),
-                                 measure=_measurer(plan, notes, timings, key=summary_key, previous=previous))
+                                 measure=_measurer(plan, notes, timings, key=summary_key, previous=previous),
+                                 kernels=kernels)
         timings["notebooks"] = time.perf_counter() - t
         summary.to_csv(staging / "summary.csv", index=False)
         summary.to_parquet(staging / "summary.parquet", index=False)
@@ -266,6 +284,9 @@ def run_report(*, corpus: str | Path, codebook: str | Path, out: str | Path, act
                                                               thumbnails=thumbnails, notes=notes))
         _finalise(staging, plan.out, replace=plan.replace)
     except BaseException:
+        if kernels is not None:
+            kernels.stop()
+            kernels.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result = ReportResult(out=plan.out, runs=plan.runs, summary=summary, manifest=manifest)

@@ -42,18 +42,47 @@ class ArticleRows:
         return self.frame.iloc[rows].reset_index(drop=True)
 
 
+class SentenceRows:
+    """Where each sentence's rows are in a table with ``article_id`` and ``sentence_id``, found once: the
+    rows of a few sentences taken without a scan (a dossier's frame scores are those of the actor's
+    sentences: a tenth of its articles' rows on the Q1 corpus, where they are 1.6 million).
+    :meth:`take` gives the rows in table order, as a boolean selection would."""
+
+    def __init__(self, frame: pd.DataFrame):
+        codes, self.articles = pd.factorize(frame["article_id"])
+        sentence = frame["sentence_id"].to_numpy(dtype=np.int64)
+        self.width = int(sentence.max()) + 1 if len(sentence) else 1
+        keys = codes.astype(np.int64) * self.width + sentence
+        self.order = np.argsort(keys, kind="stable")
+        self.keys = keys[self.order]
+        self.frame = frame
+
+    def take(self, article_ids: Any, sentence_ids: Any) -> pd.DataFrame:
+        """The rows of the sentences (``article_ids[i]``, ``sentence_ids[i]``) (in table order), with a fresh index."""
+        codes = self.articles.get_indexer(pd.Index(np.asarray(article_ids, dtype=object)))
+        sentence = np.asarray(sentence_ids, dtype=np.int64)
+        known = (codes >= 0) & (sentence >= 0) & (sentence < self.width)
+        keys = np.unique(codes[known] * self.width + sentence[known])
+        lo, hi = np.searchsorted(self.keys, keys, side="left"), np.searchsorted(self.keys, keys, side="right")
+        size = hi - lo
+        starts = np.repeat(lo - np.r_[0, np.cumsum(size)[:-1]], size)  # position of each taken row in ``order``
+        rows = np.sort(self.order[starts + np.arange(int(size.sum()))])
+        return self.frame.iloc[rows].reset_index(drop=True)
+
+
 #: The row index of each table of the last workspace (see :func:`article_rows`); a kernel serves one corpus.
-_ROWS: dict[str, ArticleRows] = {}
+_ROWS: dict[tuple[str, type], Any] = {}
 
 
-def article_rows(ws: Any, name: str) -> ArticleRows:
-    """The :class:`ArticleRows` of a workspace table, built on first use and kept while the table is the same."""
+def article_rows(ws: Any, name: str, *, index: type = ArticleRows) -> Any:
+    """The :class:`ArticleRows` (or ``index``: :class:`SentenceRows`) of a workspace table, built on
+    first use and kept while the table is the same."""
     frame = ws.table(name)
-    found = _ROWS.get(name)
+    found = _ROWS.get((name, index))
     if found is None or found.frame is not frame:
         if found is not None:
             _ROWS.clear()  # another workspace: let the old tables go
-        found = _ROWS[name] = ArticleRows(frame)
+        found = _ROWS[name, index] = index(frame)
     return found
 
 
@@ -176,9 +205,13 @@ class ActorView:
         """:func:`~analysis.framing.frames.actor_frames` of the actor's sentences (pronoun mentions left out)."""
         from analysis.framing.frames import actor_frames
 
-        scores = self.table("frames")
-        scores = scores[scores["scheme"] == scheme].drop(columns="scheme")
         mentions = self.mentions[self.mentions["kind"] != "pronoun"]
+        if "frames" in self.tables or "frames" not in self.ws.annotations.tables:
+            scores = self.table("frames")  # (the layer missing: a KeyError that says so)
+        else:  # only the sentences that count: those of the mentions (actor_frames joins on them)
+            scores = article_rows(self.ws, "frames", index=SentenceRows).take(mentions["article_id"],
+                                                                             mentions["sentence_id"])
+        scores = scores[scores["scheme"] == scheme].drop(columns="scheme")
         return actor_frames(scores, mentions)
 
     def voice(self) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 
 def _import_nbformat() -> Any:
@@ -58,6 +58,29 @@ def notebook_paths(names: Sequence[str] = ()) -> list[Path]:
     if names:
         paths = [p for p in paths if any(p.name.startswith(n) for n in names)]
     return paths
+
+
+def notebook_imports(paths: Iterable[str | Path]) -> list[str]:
+    """The modules that the code cells of the notebooks ``paths`` import at their top level, sorted
+    (``import a.b`` and ``from a.b import c`` give ``a.b``; relative imports and magics are left out)."""
+    import ast
+
+    found: set[str] = set()
+    for path in paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    found.add(node.module)
+    return sorted(found)
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -250,8 +273,33 @@ class WarmKernels:
         self.env = {**os.environ, **env} if env else None  # the kernels' environment (default: this process's)
         self._local = threading.local()
         self._all: list[WarmKernel] = []
+        self._booting: list[Any] = []  # managers of kernels from :meth:`prestart` that no thread took yet
         self._lock = threading.Lock()
         self._stopped = False
+
+    def prestart(self, count: int, *, imports: Sequence[str] = ()) -> None:
+        """Start ``count`` kernels and return at once: they boot, and import ``imports``, while this
+        process does other work (the report annotates its corpus meanwhile); :meth:`acquire` hands
+        them out first. A prestarted kernel ran code before its first notebook, so that notebook
+        starts with the reset cell, as every later one does."""
+        for _ in range(count):
+            manager = self._start(imports)
+            with self._lock:
+                self._booting.append(manager)
+
+    def _start(self, imports: Sequence[str] = ()) -> Any:
+        """A kernel manager with its kernel started (not waited for)."""
+        from jupyter_core.utils import run_sync
+
+        manager = ipc_kernel_manager()(kernel_name=self.kernel)
+        # a batch has no use for IPython's input history database (one write per cell)
+        arguments = ["--HistoryManager.enabled=False"]
+        if imports:  # a module that fails to import fails in the notebook that imports it, not here
+            arguments.append("--IPKernelApp.exec_lines=for _name in %r:\n"
+                             "    try: __import__(_name)\n    except Exception: pass" % (tuple(imports),))
+        extra = {"env": dict(self.env)} if self.env is not None else {}
+        run_sync(manager.start_kernel)(cwd=self.cwd, extra_arguments=arguments, **extra)
+        return manager
 
     def acquire(self) -> WarmKernel:
         """This thread's kernel, started if there is none (or it died)."""
@@ -262,14 +310,13 @@ class WarmKernels:
             return warm
         if warm is not None:
             self.discard()
-        manager = ipc_kernel_manager()(kernel_name=self.kernel)
-        # a batch has no use for IPython's input history database (one write per cell)
-        extra = {"env": dict(self.env)} if self.env is not None else {}
-        run_sync(manager.start_kernel)(cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"], **extra)
+        with self._lock:
+            booted = self._booting.pop(0) if self._booting else None
+        manager = booted or self._start()
         client = manager.client()
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=60)
-        warm = self._local.warm = WarmKernel(manager, client)
+        warm = self._local.warm = WarmKernel(manager, client, used=booted is not None)
         with self._lock:
             self._all.append(warm)
             stopped = self._stopped
@@ -290,10 +337,10 @@ class WarmKernels:
 
         with self._lock:
             self._stopped = True
-            kernels = list(self._all)
+            managers = [warm.manager for warm in self._all] + self._booting
         logging.getLogger("papermill").addFilter(_mute)
-        for warm in kernels:
-            pid = getattr(getattr(warm.manager, "provisioner", None), "pid", None)
+        for manager in managers:
+            pid = getattr(getattr(manager, "provisioner", None), "pid", None)
             try:
                 if pid:
                     os.kill(pid, signal.SIGKILL)
@@ -312,10 +359,16 @@ class WarmKernels:
     def close(self) -> None:
         import logging
 
+        from jupyter_core.utils import run_sync
+
         with self._lock:
             kernels, self._all = self._all, []
+            booting, self._booting = self._booting, []
         for warm in kernels:
             self._shutdown(warm)
+        for manager in booting:  # prestarted, never used
+            if manager.has_kernel:
+                run_sync(manager.shutdown_kernel)(now=True)
         if self._stopped:
             logging.getLogger("papermill").removeFilter(_mute)
 
