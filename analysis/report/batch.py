@@ -51,8 +51,10 @@ Run folder::
     manifest.json              tool and kind, parameters, inputs (sha256), packages, timings, failures
 
 Kernels are reused from notebook to notebook (:class:`analysis.report.notebooks.WarmKernels`),
-so a batch of dozens of dossiers pays for kernel start-up and imports once per job; they talk
-over Unix sockets in a private folder, not TCP ports (:func:`analysis.report.notebooks.ipc_kernel_manager`).
+so a batch of dozens of dossiers pays for kernel start-up and imports once per job (started before
+step 2, importing the notebooks' modules meanwhile, when every run will execute); corpus-level notebooks
+run before the dossiers. Kernels talk over Unix sockets in a private folder, not TCP ports
+(:func:`analysis.report.notebooks.ipc_kernel_manager`).
 The dossier's measures live in :mod:`analysis.report.dossier`.
 """
 
