@@ -84,7 +84,7 @@ def test_warm_kernel_runs_each_notebook_as_a_fresh_one_would(tmp_path):
 def test_notebook_imports_are_the_top_level_imports_of_code_cells(tmp_path):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from analysis.report.notebooks import notebook_imports
+    from analysis.report.parameters import notebook_imports
 
     cells = [new_markdown_cell("import not_code"), new_code_cell("%matplotlib inline\nimport json, os.path as p"),
              new_code_cell("from analysis.paths import PROJ_ROOT\nfrom . import local\ndef f():\n    import inner"),

@@ -76,7 +76,8 @@ import pandas as pd
 from analysis.errors import InputError, count_option
 from analysis.report import incremental
 from analysis.report.incremental import FIGURE_SCRATCH, Previous, collect_figures, figures_folder, reuse_unchanged
-from analysis.report.notebooks import WarmKernels, notebook_imports
+from analysis.report.notebooks import WarmKernels
+from analysis.report.parameters import notebook_imports
 from analysis.report.plan import (CORPUS_FILE, RUN_KIND, NotebookRun, ReportPlan, ReportResult, check_run_folder,
                                   plan_report)
 from analysis.report.summary import actor_summary, input_hashes, package_versions, with_dossiers
@@ -179,8 +180,7 @@ def _prestarted(plan: ReportPlan, staging: Path) -> WarmKernels | None:
 
 def _run_notebooks(plan: ReportPlan, staging: Path, *, finish: Callable[[NotebookRun], NotebookRun],
                    measure: Callable[[], pd.DataFrame], kernels: WarmKernels | None = None) -> pd.DataFrame:
-    """Execute every notebook (``plan.jobs`` kernels, ``kernels`` if started already), export each as it
-    ends, measure the actors.
+    """Execute every notebook (``plan.jobs`` kernels: ``kernels`` if given), export each as it ends, measure the actors.
 
     On Ctrl-C (or any error here) nothing more starts: queued notebooks are cancelled and
     the kernels stopped, so running notebooks end within a second and no thread goes on

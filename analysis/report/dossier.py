@@ -12,77 +12,47 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
 from analysis.plots.export import slug
+from analysis.report.rows import TableRows
 
 
 class ArticleRows:
-    """Where each article's rows are in a table, found once: the rows of a few articles taken without a scan.
+    """A table and where its articles' and sentences' rows are (:class:`~analysis.report.rows.TableRows`,
+    found once per table and kernel): the rows of a few articles or sentences without a scan.
 
     Selecting an actor's articles with ``isin`` over a whole table costs a pass over every row
-    (1.6 million frame scores on the Q1 corpus) for each dossier; this index costs one pass per
-    table and kernel. :meth:`take` gives the same rows in the same order as the boolean selection.
+    (1.6 million frame scores on the Q1 corpus) for each dossier. :meth:`take` and
+    :meth:`take_sentences` give the same rows in the same order as the boolean selection.
     """
 
     def __init__(self, frame: pd.DataFrame):
-        codes, self.articles = pd.factorize(frame["article_id"])
-        self.order = np.argsort(codes, kind="stable")
-        self.bounds = np.searchsorted(codes[self.order], np.arange(len(self.articles) + 1))
-        self.frame = frame
+        self.frame, self.rows = frame, TableRows.of(frame)
 
     def take(self, ids: Any) -> pd.DataFrame:
         """The rows of the articles ``ids`` (in table order), with a fresh index."""
-        found = self.articles.get_indexer(pd.Index(pd.unique(np.asarray(ids, dtype=object))))
-        found = found[found >= 0]
-        parts = [self.order[self.bounds[i]:self.bounds[i + 1]] for i in found]
-        rows = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
-        return self.frame.iloc[rows].reset_index(drop=True)
+        return self.frame.iloc[self.rows.of_articles(ids)].reset_index(drop=True)
 
-
-class SentenceRows:
-    """Where each sentence's rows are in a table with ``article_id`` and ``sentence_id``, found once: the
-    rows of a few sentences taken without a scan (a dossier's frame scores are those of the actor's
-    sentences: a tenth of its articles' rows on the Q1 corpus, where they are 1.6 million).
-    :meth:`take` gives the rows in table order, as a boolean selection would."""
-
-    def __init__(self, frame: pd.DataFrame):
-        codes, self.articles = pd.factorize(frame["article_id"])
-        sentence = frame["sentence_id"].to_numpy(dtype=np.int64)
-        self.width = int(sentence.max()) + 1 if len(sentence) else 1
-        keys = codes.astype(np.int64) * self.width + sentence
-        self.order = np.argsort(keys, kind="stable")
-        self.keys = keys[self.order]
-        self.frame = frame
-
-    def take(self, article_ids: Any, sentence_ids: Any) -> pd.DataFrame:
-        """The rows of the sentences (``article_ids[i]``, ``sentence_ids[i]``) (in table order), with a fresh index."""
-        codes = self.articles.get_indexer(pd.Index(np.asarray(article_ids, dtype=object)))
-        sentence = np.asarray(sentence_ids, dtype=np.int64)
-        known = (codes >= 0) & (sentence >= 0) & (sentence < self.width)
-        keys = np.unique(codes[known] * self.width + sentence[known])
-        lo, hi = np.searchsorted(self.keys, keys, side="left"), np.searchsorted(self.keys, keys, side="right")
-        size = hi - lo
-        starts = np.repeat(lo - np.r_[0, np.cumsum(size)[:-1]], size)  # position of each taken row in ``order``
-        rows = np.sort(self.order[starts + np.arange(int(size.sum()))])
-        return self.frame.iloc[rows].reset_index(drop=True)
+    def take_sentences(self, article_ids: Any, sentence_ids: Any) -> pd.DataFrame:
+        """The rows of the sentences (``article_ids[i]``, ``sentence_ids[i]``) (in table order), with a fresh
+        index (a dossier's frame scores are its actor's sentences': a tenth of its articles' rows on Q1)."""
+        return self.frame.iloc[self.rows.of_sentences(article_ids, sentence_ids)].reset_index(drop=True)
 
 
 #: The row index of each table of the last workspace (see :func:`article_rows`); a kernel serves one corpus.
-_ROWS: dict[tuple[str, type], Any] = {}
+_ROWS: dict[str, ArticleRows] = {}
 
 
-def article_rows(ws: Any, name: str, *, index: type = ArticleRows) -> Any:
-    """The :class:`ArticleRows` (or ``index``: :class:`SentenceRows`) of a workspace table, built on
-    first use and kept while the table is the same."""
+def article_rows(ws: Any, name: str) -> ArticleRows:
+    """The :class:`ArticleRows` of a workspace table, built on first use and kept while the table is the same."""
     frame = ws.table(name)
-    found = _ROWS.get((name, index))
+    found = _ROWS.get(name)
     if found is None or found.frame is not frame:
         if found is not None:
             _ROWS.clear()  # another workspace: let the old tables go
-        found = _ROWS[name, index] = index(frame)
+        found = _ROWS[name] = ArticleRows(frame)
     return found
 
 
@@ -209,8 +179,7 @@ class ActorView:
         if "frames" in self.tables or "frames" not in self.ws.annotations.tables:
             scores = self.table("frames")  # (the layer missing: a KeyError that says so)
         else:  # only the sentences that count: those of the mentions (actor_frames joins on them)
-            scores = article_rows(self.ws, "frames", index=SentenceRows).take(mentions["article_id"],
-                                                                             mentions["sentence_id"])
+            scores = article_rows(self.ws, "frames").take_sentences(mentions["article_id"], mentions["sentence_id"])
         scores = scores[scores["scheme"] == scheme].drop(columns="scheme")
         return actor_frames(scores, mentions)
 

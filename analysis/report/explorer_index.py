@@ -31,11 +31,11 @@ import pandas as pd
 
 from analysis.framing.salience import SALIENCE_COLUMNS
 from analysis.framing.voice import VOICE_COLUMNS, speakers
+from analysis.report.rows import TableRows
 from analysis.sentiment.newsmtsc import LABELS
 from analysis.terms.article_counts import ArticleCounts, actor_article_counts
 
 FREQS = ("D", "W", "M")
-_SHIFT = np.int64(1) << np.int64(32)
 KINDS = ("direct", "partial", "indirect", "according_to")
 
 
@@ -85,30 +85,6 @@ class VerbCells:
 
 
 @dataclass(frozen=True)
-class SentenceRows:
-    """A table's rows by (article_id, sentence_id), for looking up a few sentences without a MultiIndex."""
-
-    articles: pd.Index
-    keys: np.ndarray
-    order: np.ndarray
-
-    @classmethod
-    def of(cls, table: pd.DataFrame) -> "SentenceRows":
-        code, uniques = pd.factorize(table["article_id"])
-        keys = code.astype(np.int64) * _SHIFT + table["sentence_id"].to_numpy(dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        return cls(articles=pd.Index(uniques), keys=keys[order], order=order)
-
-    def find(self, article_id: object, sentence_id: int) -> np.ndarray:
-        """Row positions (in table order) of one sentence; empty when the table has none."""
-        code = self.articles.get_indexer([article_id])[0]
-        if code < 0:
-            return self.order[:0]
-        key = np.int64(code) * _SHIFT + np.int64(sentence_id)
-        return self.order[np.searchsorted(self.keys, key, "left"):np.searchsorted(self.keys, key, "right")]
-
-
-@dataclass(frozen=True)
 class ExplorerIndex:
     """Per-article arrays of a workspace's tables (articles in the order of the articles table)."""
 
@@ -133,9 +109,9 @@ class ExplorerIndex:
     verbs: Mapping[str, VerbCells]
     counts: ArticleCounts
     counts_article: np.ndarray
-    sentences: SentenceRows
-    sentence_tone: SentenceRows
-    frame_hits: SentenceRows
+    sentences: TableRows
+    sentence_tone: TableRows
+    frame_hits: TableRows
 
 
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
@@ -248,9 +224,9 @@ def build_index(articles: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Data
         quote_article=_positions(ids, quotes["article_id"]),
         quote_quoted=quotes["n_words"].where(quotes["kind"].isin(["direct", "partial"]), 0).to_numpy(),
         verbs=_verbs(verb_rows, _positions(ids, verb_rows["article_id"])),
-        counts=counts, counts_article=counts.article_ids.get_indexer(ids), sentences=SentenceRows.of(sentences),
-        sentence_tone=SentenceRows.of(sentence_tone if not sentence_tone.empty else sentences.head(0)),
-        frame_hits=SentenceRows.of(frame_hits.reset_index()))
+        counts=counts, counts_article=counts.article_ids.get_indexer(ids), sentences=TableRows.of(sentences),
+        sentence_tone=TableRows.of(sentence_tone if not sentence_tone.empty else sentences.head(0)),
+        frame_hits=TableRows.of(frame_hits.reset_index()))
 
 
 # ---- selections --------------------------------------------------------------------------------------

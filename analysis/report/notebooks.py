@@ -18,7 +18,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 
 def _import_nbformat() -> Any:
@@ -58,29 +58,6 @@ def notebook_paths(names: Sequence[str] = ()) -> list[Path]:
     if names:
         paths = [p for p in paths if any(p.name.startswith(n) for n in names)]
     return paths
-
-
-def notebook_imports(paths: Iterable[str | Path]) -> list[str]:
-    """The modules that the code cells of the notebooks ``paths`` import at their top level, sorted
-    (``import a.b`` and ``from a.b import c`` give ``a.b``; relative imports and magics are left out)."""
-    import ast
-
-    found: set[str] = set()
-    for path in paths:
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
-            try:
-                tree = ast.parse(code)
-            except SyntaxError:
-                continue
-            for node in tree.body:
-                if isinstance(node, ast.Import):
-                    found.update(alias.name for alias in node.names)
-                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    found.add(node.module)
-    return sorted(found)
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -354,31 +331,29 @@ class WarmKernels:
         if warm is not None:
             with self._lock:
                 self._all = [w for w in self._all if w is not warm]
-            self._shutdown(warm)
+            self._shutdown(warm.manager, warm.client)
 
     def close(self) -> None:
         import logging
-
-        from jupyter_core.utils import run_sync
 
         with self._lock:
             kernels, self._all = self._all, []
             booting, self._booting = self._booting, []
         for warm in kernels:
-            self._shutdown(warm)
-        for manager in booting:  # prestarted, never used
-            if manager.has_kernel:
-                run_sync(manager.shutdown_kernel)(now=True)
+            self._shutdown(warm.manager, warm.client)
+        for manager in booting:  # prestarted, never used: no client
+            self._shutdown(manager)
         if self._stopped:
             logging.getLogger("papermill").removeFilter(_mute)
 
     @staticmethod
-    def _shutdown(warm: WarmKernel) -> None:
+    def _shutdown(manager: Any, client: Any = None) -> None:
         from jupyter_core.utils import run_sync
 
-        warm.client.stop_channels()
-        if warm.manager.has_kernel:
-            run_sync(warm.manager.shutdown_kernel)(now=True)
+        if client is not None:
+            client.stop_channels()
+        if manager.has_kernel:
+            run_sync(manager.shutdown_kernel)(now=True)
 
     def __enter__(self) -> "WarmKernels":
         return self

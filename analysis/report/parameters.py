@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 
 def code_cells(path: str | Path) -> list[tuple[str, list[str]]]:
@@ -27,6 +27,31 @@ def code_cells(path: str | Path) -> list[tuple[str, list[str]]]:
             cells.append(("".join(source) if isinstance(source, list) else source,
                           list(cell.get("metadata", {}).get("tags", []))))
     return cells
+
+
+def code_trees(cells: list[tuple[str, list[str]]]) -> Iterator[ast.Module]:
+    """The syntax tree of each code cell of :func:`code_cells`, magics (``%``, ``!``) left out;
+    a cell that is not Python is skipped."""
+    for text, _ in cells:
+        source = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("%", "!")))
+        try:
+            yield ast.parse(source)
+        except SyntaxError:
+            continue
+
+
+def notebook_imports(paths: Iterable[str | Path]) -> list[str]:
+    """The modules that the code cells of the notebooks ``paths`` import at their top level, sorted
+    (``import a.b`` and ``from a.b import c`` give ``a.b``; relative imports and magics are left out)."""
+    found: set[str] = set()
+    for path in paths:
+        for tree in code_trees(code_cells(path)):
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    found.add(node.module)
+    return sorted(found)
 
 
 def parameters_source(cells: list[tuple[str, list[str]]]) -> str | None:
@@ -90,12 +115,7 @@ def workspace_layers(path: str | Path) -> list[tuple[str, ...] | None]:
     cells = code_cells(path)
     defaults = parameters_cell(cells)
     found: list[tuple[str, ...] | None] = []
-    for text, _ in cells:
-        source = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("%", "!")))
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
+    for tree in code_trees(cells):
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue

@@ -301,20 +301,21 @@ def test_article_rows_take_what_a_boolean_selection_takes():
 
 
 def test_sentence_rows_take_what_a_boolean_selection_takes():
-    """The dossier's per-sentence row index (analysis.report.dossier.SentenceRows) changes no row and no order."""
+    """The dossier's row index by sentence (analysis.report.dossier.ArticleRows.take_sentences) changes no
+    row and no order."""
     import pandas as pd
 
-    from analysis.report.dossier import SentenceRows
+    from analysis.report.dossier import ArticleRows
 
     frame = pd.DataFrame({"article_id": pd.Series(["b", "a", "b", "b", "a", "d", "a"], dtype="str"),
                           "sentence_id": [2, 0, 0, 2, 1, 0, 0], "x": [1, 2, 3, 4, 5, 6, 7]})
-    rows = SentenceRows(frame)
+    rows = ArticleRows(frame)
     for articles, sentences in ((["a"], [0]), (["b", "a", "a"], [2, 1, 0]), (["c", "b", "d"], [0, 7, 0]),
                                 ([], []), (pd.Series(["b", "b"]), pd.Series([0, 0]))):
         wanted = set(zip(articles, sentences))
         expected = frame[[pair in wanted for pair in zip(frame["article_id"], frame["sentence_id"])]]
-        pd.testing.assert_frame_equal(rows.take(articles, sentences), expected.reset_index(drop=True))
-    assert rows.take(["b"], [2])["x"].tolist() == [1, 4]
+        pd.testing.assert_frame_equal(rows.take_sentences(articles, sentences), expected.reset_index(drop=True))
+    assert rows.take_sentences(["b"], [2])["x"].tolist() == [1, 4]
 
 
 def test_a_manifest_that_points_outside_the_run_is_not_followed(tmp_path):
